@@ -1,0 +1,130 @@
+# counterguard — GNU make, pkg-config.
+#   make                 build the programs into build/
+#   make check           build with ASan+UBSan into build/san/ and run every test, then lint
+#   make install         DESTDIR=, PREFIX=/usr/local
+#   make bench           benchmarks, with their anchors (installs them first)
+#   make fuzz            libFuzzer on every fuzz target for FUZZ_SECONDS each
+#   make lint            clang-format, cppcheck, clang-tidy
+#   make schema          regenerate docs/report-schema-v1.json from the model
+
+BUILD ?= build
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+SAN ?= 0
+FUZZ_SECONDS ?= 60
+VERSION := $(shell cat VERSION 2>/dev/null || echo 0)
+
+CC ?= cc
+PKG_CONFIG ?= pkg-config
+
+WARNINGS := -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	-Wpointer-arith -Wcast-qual -Werror
+BASE_CFLAGS := -std=gnu11 -g -O2 -D_GNU_SOURCE -DCOUNTERGUARD_VERSION='"$(VERSION)"' \
+	-Icommon -Iagent -Icollectors $(WARNINGS)
+ifeq ($(SAN),1)
+SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+endif
+
+pc_cflags = $(shell $(PKG_CONFIG) --cflags $(1))
+pc_libs = $(shell $(PKG_CONFIG) --libs $(1))
+
+COMMON_PKGS := jansson
+AGENT_PKGS := libudev jansson
+TEST_PKGS := cmocka
+
+ALL_CFLAGS = $(BASE_CFLAGS) $(SAN_FLAGS) $(call pc_cflags,$(AGENT_PKGS)) $(CFLAGS)
+ALL_LDFLAGS = $(SAN_FLAGS) $(LDFLAGS)
+
+COMMON_SRC := $(wildcard common/*.c)
+AGENT_SRC := $(wildcard agent/*.c) $(wildcard collectors/*.c)
+COMMON_OBJ := $(COMMON_SRC:%.c=$(BUILD)/%.o)
+AGENT_OBJ := $(AGENT_SRC:%.c=$(BUILD)/%.o)
+# agent objects without main(), for unit tests
+AGENT_LIB_OBJ := $(filter-out $(BUILD)/agent/main.o,$(AGENT_OBJ))
+
+PROGRAMS := $(BUILD)/counterguard-agent
+UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(wildcard tests/unit/test_*.c))
+# server fuzz targets (fuzz-server-*) are built by server/server.mk
+FUZZ_SRC := $(filter-out tests/fuzz/fuzz-server-%,$(wildcard tests/fuzz/fuzz-*.c))
+FUZZ_REPLAY := $(patsubst tests/fuzz/%.c,$(BUILD)/tests/fuzz/%-replay,$(FUZZ_SRC))
+TEST_HELPERS := $(BUILD)/tests/integration/hotplug-harness $(BUILD)/tests/gen-schema
+
+.PHONY: all check tests lint install bench fuzz schema clean
+all: $(PROGRAMS)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/libcommon.a: $(COMMON_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(BUILD)/libagent.a: $(AGENT_LIB_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(BUILD)/counterguard-agent: $(BUILD)/agent/main.o $(BUILD)/libagent.a $(BUILD)/libcommon.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(call pc_libs,$(AGENT_PKGS))
+
+# --- tests ---
+$(BUILD)/tests/unit/%: tests/unit/%.c $(BUILD)/libagent.a $(BUILD)/libcommon.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(call pc_cflags,$(TEST_PKGS) umockdev-1.0) $(ALL_LDFLAGS) -o $@ $^ \
+		$(call pc_libs,$(AGENT_PKGS) $(TEST_PKGS) umockdev-1.0)
+
+$(BUILD)/tests/fuzz/%-replay: tests/fuzz/%.c tests/fuzz/replay.c $(BUILD)/libagent.a $(BUILD)/libcommon.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(call pc_libs,$(AGENT_PKGS))
+
+$(BUILD)/tests/integration/hotplug-harness: tests/integration/hotplug-harness.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(call pc_cflags,umockdev-1.0) $(ALL_LDFLAGS) -o $@ $^ \
+		$(call pc_libs,umockdev-1.0)
+
+$(BUILD)/tests/gen-schema: tests/gen-schema.c $(BUILD)/libcommon.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(call pc_libs,$(COMMON_PKGS))
+
+tests: $(PROGRAMS) $(UNIT_TESTS) $(FUZZ_REPLAY) $(TEST_HELPERS)
+
+# The sanitizer build lives in its own tree so `make` and `make check` never mix objects.
+check:
+	$(MAKE) BUILD=build/san SAN=1 tests
+	BUILD=build/san tests/run-tests.sh
+	$(MAKE) lint
+
+lint:
+	tests/lint.sh
+
+schema: $(BUILD)/tests/gen-schema
+	$< > docs/report-schema-v1.json
+
+# --- fuzzing (clang + libFuzzer) ---
+FUZZ_BUILD := build/fuzz
+fuzz:
+	$(MAKE) BUILD=$(FUZZ_BUILD) CC=clang SAN=1 CFLAGS="-fsanitize=fuzzer-no-link" \
+		$(FUZZ_BUILD)/libagent.a $(FUZZ_BUILD)/libcommon.a
+	@set -e; for src in $(FUZZ_SRC); do \
+		t=$$(basename $$src .c); \
+		clang $(BASE_CFLAGS) $(call pc_cflags,$(AGENT_PKGS)) -fsanitize=fuzzer,address,undefined \
+			-o $(FUZZ_BUILD)/$$t $$src $(FUZZ_BUILD)/libagent.a $(FUZZ_BUILD)/libcommon.a \
+			$(call pc_libs,$(AGENT_PKGS)); \
+		mkdir -p $(FUZZ_BUILD)/corpus/$$t; \
+		echo "fuzz: $$t for $(FUZZ_SECONDS)s"; \
+		$(FUZZ_BUILD)/$$t -max_total_time=$(FUZZ_SECONDS) $(FUZZ_BUILD)/corpus/$$t tests/fuzz/corpus/$$t; \
+	done
+
+bench: all
+	bench/run.sh
+
+install: all
+	install -D -m 0755 $(BUILD)/counterguard-agent $(DESTDIR)$(BINDIR)/counterguard-agent
+	install -D -m 0644 docs/counterguard-agent.1 $(DESTDIR)$(MANDIR)/man1/counterguard-agent.1
+
+clean:
+	rm -rf build
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+-include server/server.mk

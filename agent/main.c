@@ -1,0 +1,240 @@
+/* counterguard-agent: the command line. Each subcommand is one function; main() parses the
+ * global options and dispatches. Exit status: 0 success, 1 failure, 2 usage error. */
+#include <errno.h>
+#include <getopt.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "inventory.h"
+#include "log.h"
+#include "loop.h"
+#include "model.h"
+#include "report_table.h"
+
+#define EXIT_USAGE 2
+
+enum format { FORMAT_TABLE, FORMAT_JSON };
+
+static void usage(FILE *f) {
+        fputs("Usage: counterguard-agent [OPTIONS] COMMAND [ARGS]\n"
+              "\n"
+              "Inventory and watch a counter PC for its inspection.\n"
+              "\n"
+              "Commands:\n"
+              "  inventory [--format table|json] [--only LIST]\n"
+              "                 print this PC's identity and USB devices; LIST is a comma-\n"
+              "                 separated list of collectors (system,usb)\n"
+              "  watch [--format json]\n"
+              "                 print one JSON line per USB device plugged, unplugged or\n"
+              "                 changed, as it happens, until interrupted\n"
+              "\n"
+              "Options:\n"
+              "  -v, --verbose  log more (twice: debug)\n"
+              "  -h, --help     this help\n"
+              "      --version  the agent's version\n"
+              "\n"
+              "Exit status: 0 success, 1 failure, 2 usage error.\n"
+              "See counterguard-agent(1).\n",
+              f);
+}
+
+static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int usage_error(const char *fmt, ...) {
+        va_list ap;
+
+        fputs("counterguard-agent: ", stderr);
+        va_start(ap, fmt);
+        vfprintf(stderr, fmt, ap);
+        va_end(ap);
+        fputs("\nTry 'counterguard-agent --help'.\n", stderr);
+        return EXIT_USAGE;
+}
+
+static int parse_format(const char *s, enum format *ret, bool table_allowed) {
+        if (strcmp(s, "json") == 0)
+                *ret = FORMAT_JSON;
+        else if (table_allowed && strcmp(s, "table") == 0)
+                *ret = FORMAT_TABLE;
+        else
+                return -EINVAL;
+        return 0;
+}
+
+/* Write the whole document or nothing: it is built in memory first, then written at once. */
+static int write_all(const char *s) {
+        size_t n = strlen(s);
+        if (fwrite(s, 1, n, stdout) != n || fputc('\n', stdout) == EOF || fflush(stdout) != 0)
+                return -EIO;
+        return 0;
+}
+
+static int cmd_inventory(int argc, char **argv) {
+        static const struct option opts[] = {
+                {"format", required_argument, NULL, 'f'},
+                {"only", required_argument, NULL, 'o'},
+                {"help", no_argument, NULL, 'h'},
+                {0},
+        };
+        enum format fmt = FORMAT_TABLE;
+        collector_set set = COLLECTOR_SET_ALL;
+        struct report r;
+        const char *bad;
+        int c, e;
+
+        while ((c = getopt_long(argc, argv, "f:o:h", opts, NULL)) != -1) {
+                switch (c) {
+                case 'f':
+                        if (parse_format(optarg, &fmt, true) < 0)
+                                return usage_error("unknown format '%s' (table, json)", optarg);
+                        break;
+                case 'o':
+                        if (collector_set_parse(optarg, &set, &bad) < 0)
+                                return usage_error("unknown collector '%s' (system, usb)", bad);
+                        break;
+                case 'h':
+                        usage(stdout);
+                        return 0;
+                default:
+                        return EXIT_USAGE;
+                }
+        }
+        if (optind < argc)
+                return usage_error("unexpected argument '%s'", argv[optind]);
+
+        report_init(&r);
+        e = inventory_collect(set, &r);
+        if (e == 0 && fmt == FORMAT_JSON) {
+                char *s = model_dump(&report_desc, &r, true);
+                e = s ? write_all(s) : -ENOMEM;
+                free(s);
+        } else if (e == 0) {
+                e = report_table_print(&r, collector_set_has(set, &collector_system),
+                                       collector_set_has(set, &collector_usb), stdout);
+                if (e == 0 && fflush(stdout) != 0)
+                        e = -EIO;
+        }
+        report_free(&r);
+        if (e < 0) {
+                log_error_errno(e, "inventory failed");
+                return 1;
+        }
+        return 0;
+}
+
+static void print_event(struct collector_ctx *ctx, const struct report_event *ev, void *userdata) {
+        char *s = model_dump(&report_event_desc, ev, false);
+
+        (void)userdata;
+        if (!s || write_all(s) < 0) {
+                /* stdout gone (the reader quit): nothing left to watch for */
+                log_error("%s: cannot write the event", ctx->name);
+                loop_quit(ctx->loop, 1);
+        }
+        free(s);
+}
+
+static int cmd_watch(int argc, char **argv) {
+        static const struct option opts[] = {
+                {"format", required_argument, NULL, 'f'},
+                {"help", no_argument, NULL, 'h'},
+                {0},
+        };
+        static const int quit_signals[] = {SIGINT, SIGTERM, SIGHUP};
+        enum format fmt = FORMAT_JSON;
+        struct collector_ctx ctx = {.name = collector_usb.name, .emit = print_event};
+        struct loop *l = NULL;
+        int c, e;
+
+        while ((c = getopt_long(argc, argv, "f:h", opts, NULL)) != -1) {
+                switch (c) {
+                case 'f':
+                        if (parse_format(optarg, &fmt, false) < 0)
+                                return usage_error("unknown format '%s' (json)", optarg);
+                        break;
+                case 'h':
+                        usage(stdout);
+                        return 0;
+                default:
+                        return EXIT_USAGE;
+                }
+        }
+        if (optind < argc)
+                return usage_error("unexpected argument '%s'", argv[optind]);
+        (void)signal(SIGPIPE, SIG_IGN);
+
+        e = loop_new(&l);
+        if (e == 0)
+                e = loop_quit_on_signals(l, quit_signals, 3);
+        if (e == 0) {
+                ctx.loop = l;
+                e = collector_usb.init(&ctx);
+        }
+        if (e == 0) {
+                log_info("watching USB devices; Ctrl-C to stop");
+                e = loop_run(l);
+        }
+        collector_usb.fini(&ctx);
+        loop_free(l);
+        if (e < 0) {
+                log_error_errno(e, "watch failed");
+                return 1;
+        }
+        return e;
+}
+
+int main(int argc, char **argv) {
+        static const struct option opts[] = {
+                {"verbose", no_argument, NULL, 'v'},
+                {"help", no_argument, NULL, 'h'},
+                {"version", no_argument, NULL, 'V'},
+                {0},
+        };
+        static const struct {
+                const char *name;
+                int (*run)(int argc, char **argv);
+        } commands[] = {
+                {"inventory", cmd_inventory},
+                {"watch", cmd_watch},
+        };
+        enum log_level level = LOG_LEVEL_WARN;
+        int c;
+
+        /* Table widths need the terminal's idea of a character; the data is UTF-8. */
+        if (!setlocale(LC_CTYPE, "C.UTF-8"))
+                (void)setlocale(LC_CTYPE, "");
+        /* '+': stop at the command; its own options are parsed by it */
+        while ((c = getopt_long(argc, argv, "+vh", opts, NULL)) != -1) {
+                switch (c) {
+                case 'v':
+                        if (level < LOG_LEVEL_DEBUG)
+                                level++;
+                        break;
+                case 'h':
+                        usage(stdout);
+                        return 0;
+                case 'V':
+                        puts("counterguard-agent " COUNTERGUARD_VERSION);
+                        return 0;
+                default:
+                        return EXIT_USAGE;
+                }
+        }
+        log_setup("counterguard-agent", level);
+        if (optind >= argc) {
+                usage(stderr);
+                return EXIT_USAGE;
+        }
+        for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+                if (strcmp(argv[optind], commands[i].name) == 0) {
+                        argc -= optind;
+                        argv += optind;
+                        optind = 0; /* reset getopt for the command's own options */
+                        return commands[i].run(argc, argv);
+                }
+        return usage_error("unknown command '%s'", argv[optind]);
+}

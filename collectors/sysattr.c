@@ -1,0 +1,95 @@
+#include "sysattr.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "text.h"
+
+int sysattr_read(struct udev_device *dev, const char *attr, char **ret) {
+        const char *v;
+
+        errno = 0;
+        v = udev_device_get_sysattr_value(dev, attr);
+        if (!v)
+                return errno > 0 ? -errno : -ENOENT;
+        *ret = text_sanitize(v, strlen(v), SYSATTR_MAX);
+        return *ret ? 0 : -ENOMEM;
+}
+
+char *sysattr_property(struct udev_device *dev, const char *key) {
+        const char *v = udev_device_get_property_value(dev, key);
+        char *s;
+
+        if (!v || !*v)
+                return NULL;
+        s = text_sanitize(v, strlen(v), SYSATTR_MAX);
+        if (s && !*s) {
+                free(s);
+                return NULL;
+        }
+        return s;
+}
+
+char *sysattr_property_decoded(struct udev_device *dev, const char *key) {
+        const char *v = udev_device_get_property_value(dev, key);
+        char buf[SYSATTR_MAX + 1], *s;
+        size_t o = 0;
+
+        if (!v)
+                return NULL;
+        for (size_t i = 0; v[i] && o < SYSATTR_MAX; i++) {
+                unsigned x;
+                if (v[i] == '\\' && v[i + 1] == 'x' && sscanf(v + i + 2, "%2x", &x) == 1 &&
+                    isxdigit((unsigned char)v[i + 2]) && isxdigit((unsigned char)v[i + 3])) {
+                        buf[o++] = (char)x;
+                        i += 3;
+                } else {
+                        buf[o++] = v[i];
+                }
+        }
+        s = text_sanitize(buf, o, SYSATTR_MAX);
+        if (s && !*s) {
+                free(s);
+                return NULL;
+        }
+        return s;
+}
+
+int sysattr_fact(struct udev_device *dev, const char *attr, char **field, struct report *r,
+                 const char *subject, const char *fact) {
+        char *v = NULL, name[256];
+        int e = sysattr_read(dev, attr, &v);
+
+        if (e == -ENOMEM)
+                return e;
+        if (e == 0) {
+                if (!v || *field || !*v)
+                        free(v);
+                else
+                        *field = v;
+                return 0;
+        }
+        if (e == -ENOENT || !r)
+                return 0;
+        snprintf(name, sizeof(name), "%s.%s", subject, fact);
+        return report_add_missing(r, name, strerror(-e));
+}
+
+int64_t sysattr_number(struct udev_device *dev, const char *attr, int base) {
+        const char *v = udev_device_get_sysattr_value(dev, attr);
+        char *end;
+        long long n;
+
+        if (!v || !*v)
+                return REPORT_UNSET;
+        errno = 0;
+        n = strtoll(v, &end, base);
+        while (*end == ' ' || *end == '\n')
+                end++;
+        if (errno || *end || n < 0)
+                return REPORT_UNSET;
+        return n;
+}

@@ -1,0 +1,16 @@
+/* USB hotplug: a udev monitor on the agent's loop turns kernel/udev events into
+ * device_added / device_removed / device_changed events, each with the device's facts. */
+#pragma once
+
+#include <libudev.h>
+
+#include "collector.h"
+
+/* How long to wait after the last event of a device before reading it: a USB device's
+ * interfaces, disks and network interfaces appear over a few ms after it. */
+#define USB_SETTLE_USEC UINT64_C(20000)
+/* ... but never longer than this after its first event, so `add` is reported in time. */
+#define USB_SETTLE_MAX_USEC UINT64_C(60000)
+
+int usb_hotplug_start(struct collector_ctx *ctx);
+void usb_hotplug_stop(struct collector_ctx *ctx); /* accepts a half-started or unstarted ctx */

@@ -1,0 +1,270 @@
+/* The report model, schema v1: what an agent knows about its PC (facts), what the policy
+ * concluded (findings), and the events between two snapshots. docs/report-schema-v1.json is
+ * its JSON form; common/report_json.c is the one codec between the two.
+ *
+ * Conventions that the codec relies on:
+ *  - every string is owned, valid UTF-8 and NULL when the fact is not known;
+ *  - an integer fact is REPORT_UNSET when not known;
+ *  - a boolean fact is a tristate: REPORT_UNKNOWN (-1), 0 or 1;
+ *  - a list is a pointer plus its count (`foo` and `n_foo`). */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define REPORT_SCHEMA_VERSION 1
+#define REPORT_UNSET          INT64_MIN
+#define REPORT_UNKNOWN        ((int8_t)-1)
+
+/* Caps the decoder enforces on outside data; the collectors cap what they read the same way. */
+#define REPORT_MAX_STRING 4096
+#define REPORT_MAX_LIST   65536
+
+enum device_kind {
+        DEVICE_KIND_STORAGE,
+        DEVICE_KIND_PRINTER,
+        DEVICE_KIND_SCANNER,
+        DEVICE_KIND_SMARTCARD, /* smart-card readers and signing tokens (CCID) */
+        DEVICE_KIND_INPUT,     /* keyboards, mice and other HID */
+        DEVICE_KIND_PHONE,     /* MTP/PTP phones, ADB */
+        DEVICE_KIND_NETWORK,
+        DEVICE_KIND_HUB,
+        DEVICE_KIND_CAMERA_AUDIO,
+        DEVICE_KIND_OTHER,
+        DEVICE_KIND_MAX,
+};
+
+const char *device_kind_to_string(enum device_kind k);
+int device_kind_from_string(const char *s); /* the kind, or -EINVAL */
+
+struct report_missing {
+        char *fact;   /* "host.machine_id", "devices[1-2].serial" */
+        char *reason; /* strerror text or a short explanation */
+};
+
+struct report_netif {
+        char *name;
+        char *mac;
+        char **ipv4;
+        size_t n_ipv4;
+        char **ipv6;
+        size_t n_ipv6;
+};
+
+struct report_host {
+        char *machine_id;
+        char *hostname;
+        char *unit;    /* administrative unit code, from agent.ini */
+        char *counter; /* counter label, from agent.ini */
+        char *os_id;
+        char *os_name;
+        char *os_version;
+        char *kernel;
+        char *arch;
+        char *dmi_vendor;
+        char *dmi_model;
+        char *dmi_serial;
+        char *dmi_asset_tag;
+        struct report_netif *netifs;
+        size_t n_netifs;
+        int64_t uptime_s;
+        char *agent_version;
+        char *policy_version;
+};
+
+struct report_partition {
+        char *name; /* "sdb1" */
+        int64_t size_bytes;
+        char *fs_type;
+        char *fs_label;
+        char *fs_uuid;
+};
+
+struct report_disk {
+        char *name;    /* "sdb" */
+        char *devnode; /* "/dev/sdb" */
+        int64_t size_bytes;
+        char *vendor;
+        char *model;
+        char *serial;
+        int8_t removable;
+        struct report_partition *partitions;
+        size_t n_partitions;
+};
+
+struct report_interface {
+        char *number;   /* bInterfaceNumber, 2 hex digits */
+        int64_t class_; /* bInterfaceClass */
+        int64_t subclass;
+        int64_t protocol;
+        char *driver;
+        char *label; /* the interface string, "MTP" */
+};
+
+struct report_device {
+        uint32_t kinds; /* bit set of enum device_kind */
+        char *bus;      /* "usb" */
+        char *port;     /* sysfs name of the port path, "1-1.2" */
+        char *vendor_id;
+        char *product_id;
+        char *vendor;
+        char *product;
+        char *serial;
+        char *usb_version; /* "2.00" */
+        int64_t speed_mbps;
+        int64_t device_class;
+        int64_t busnum;
+        int64_t devnum;
+        struct report_interface *interfaces;
+        size_t n_interfaces;
+        struct report_disk *disks;
+        size_t n_disks;
+        int8_t connected;
+        char *first_seen; /* set by the server */
+        char *last_seen;
+        char *verdict; /* set by the policy: "approved", "unapproved", "blocked" */
+};
+
+struct report_printer {
+        char *name;
+        char *make_model;
+        char *uri;
+        char *connection; /* "usb", "network", "file", "other" */
+        char *location;
+        char *info;
+        char *state; /* "idle", "processing", "stopped" */
+        int8_t is_default;
+        int8_t accepting;
+};
+
+struct report_scanner {
+        char *name; /* SANE device name */
+        char *vendor;
+        char *model;
+        char *type;
+        char *connection;
+};
+
+struct report_antivirus {
+        char *product;
+        int8_t installed;
+        int8_t running;
+        int8_t realtime;
+        int8_t managed;
+        char *signature_version;
+        char *signature_time;
+        int64_t signature_age_days;
+};
+
+struct report_port {
+        char *protocol; /* "tcp", "udp" */
+        int64_t port;
+        char *address;
+        char *program;
+};
+
+struct report_firewall {
+        char *backend; /* "nftables", "iptables", "ufw", "firewalld", "none" */
+        int8_t active;
+        char *default_inbound; /* "accept", "drop", "reject", "unknown" */
+        struct report_port *open_ports;
+        size_t n_open_ports;
+};
+
+struct report_account {
+        char *name;
+        int64_t uid;
+        int8_t admin;
+        int8_t locked;
+        int8_t system;
+        char *shell;
+        char *password_changed; /* date */
+        char *last_login;
+};
+
+struct report_session {
+        char *user;
+        char *tty;
+        char *remote_address;
+        char *login_time;
+        char *logout_time;
+};
+
+struct report_lookup {
+        char *time;
+        char *exe;
+        char *sha256;
+        char *user;
+        int64_t pid;
+        char *dest_ip;
+        int64_t dest_port;
+        char *server_name;
+        char *verdict; /* "approved", "unapproved" */
+};
+
+struct report_finding {
+        char *rule_id;
+        char *severity; /* "info", "low", "medium", "high", "critical" */
+        char *message_vi;
+        char *message_en;
+        char *evidence;
+        char *legal_ref;
+};
+
+/* A full inventory: one `snapshot` record. */
+struct report {
+        int64_t schema_version;
+        char *generated_at; /* RFC 3339 UTC */
+        char **collectors;  /* the collectors that ran: their sections are complete */
+        size_t n_collectors;
+        struct report_host *host;
+        struct report_device *devices;
+        size_t n_devices;
+        struct report_printer *printers;
+        size_t n_printers;
+        struct report_scanner *scanners;
+        size_t n_scanners;
+        struct report_antivirus *antivirus;
+        size_t n_antivirus;
+        struct report_firewall *firewall;
+        struct report_account *accounts;
+        size_t n_accounts;
+        struct report_session *sessions;
+        size_t n_sessions;
+        struct report_lookup *lookups;
+        size_t n_lookups;
+        struct report_finding *findings;
+        size_t n_findings;
+        struct report_missing *missing;
+        size_t n_missing;
+};
+
+/* Something that happened between two snapshots: one `event` record. */
+struct report_event {
+        int64_t schema_version;
+        char *time;
+        char *event; /* "device_added", "device_removed", "device_changed", ... */
+        struct report_device *device;
+        struct report_session *session;
+        struct report_lookup *lookup;
+        struct report_finding *finding;
+};
+
+/* Initialise to "nothing known": strings NULL, integers REPORT_UNSET, booleans unknown. */
+void report_init(struct report *r);
+void report_device_init(struct report_device *d);
+void report_event_init(struct report_event *e);
+void report_free(struct report *r);               /* frees the contents, accepts NULL */
+void report_device_free(struct report_device *d); /* frees the contents, accepts NULL */
+void report_event_free(struct report_event *e);   /* frees the contents, accepts NULL */
+
+/* r->host, allocated and initialised if it was NULL; NULL on out of memory. */
+struct report_host *report_ensure_host(struct report *r);
+
+/* Append a zero-initialised (in the above sense) element; NULL on out of memory. */
+struct report_device *report_add_device(struct report *r);
+int report_add_missing(struct report *r, const char *fact, const char *reason);
+
+/* Deep copy of a device (the hotplug cache keeps one per device). 0 or -ENOMEM. */
+int report_device_copy(const struct report_device *src, struct report_device *ret);

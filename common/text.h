@@ -1,0 +1,17 @@
+/* Strings from outside (sysfs, USB descriptors, files): made safe to store and to show. */
+#pragma once
+
+#include <stddef.h>
+
+/* A malloc'ed copy of in[0..len) that is valid UTF-8 (each invalid byte becomes U+FFFD),
+ * stops at the first NUL, has leading and trailing blanks removed, and is at most max_bytes long
+ * (cut at a character boundary). NULL on out of memory. */
+char *text_sanitize(const char *in, size_t len, size_t max_bytes);
+
+/* Columns that valid UTF-8 s takes on a terminal, as text_cell would print it. */
+size_t text_width(const char *s);
+
+/* Write into out (size out_size) the cell form of s for an aligned table: control and
+ * unprintable characters become '?', and if it is wider than width columns it is cut and
+ * ends in "…". Returns the columns used. */
+size_t text_cell(const char *s, size_t width, char *out, size_t out_size);

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Install, from Debian's archive, what counterguard needs to build and test.
+# Idempotent and quick when everything is there: apt is only called for missing packages.
+#   scripts/install-deps.sh [build|test|bench]...   (default: build test)
+set -euo pipefail
+
+build_pkgs=(
+	build-essential pkg-config
+	libudev-dev libjansson-dev
+	libmicrohttpd-dev libgnutls28-dev libsqlite3-dev libpq-dev libinih-dev
+)
+test_pkgs=(
+	libcmocka-dev umockdev libumockdev-dev
+	python3 python3-jsonschema
+	clang libclang-rt-14-dev clang-format clang-tidy cppcheck
+	util-linux curl openssl postgresql sqlite3
+)
+bench_pkgs=(
+	usbutils time hyperfine wrk
+	fusioninventory-agent ocsinventory-agent
+)
+
+want=()
+for set in "${@:-build test}"; do
+	for s in $set; do
+		case "$s" in
+		build) want+=("${build_pkgs[@]}") ;;
+		test) want+=("${build_pkgs[@]}" "${test_pkgs[@]}") ;;
+		bench) want+=("${build_pkgs[@]}" "${test_pkgs[@]}" "${bench_pkgs[@]}") ;;
+		*) echo "install-deps: unknown set '$s' (build, test, bench)" >&2; exit 2 ;;
+		esac
+	done
+done
+
+missing=()
+for p in "${want[@]}"; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+		missing+=("$p")
+	fi
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+	if command -v sudo >/dev/null; then SUDO=sudo; else
+		echo "install-deps: need root to install: ${missing[*]}" >&2; exit 1
+	fi
+else
+	SUDO=
+fi
+echo "install-deps: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get -o DPkg::Lock::Timeout=600 update -qq
+$SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,161 @@
+/* Hotplug through umockdev: start `counterguard-agent watch` on a testbed, then plug and
+ * unplug devices and time how long each takes to show up on the agent's stdout.
+ *
+ *   umockdev-wrapper hotplug-harness OUT STEP... -- AGENT watch ...
+ *
+ * STEP is `add:FILE` (a umockdev device description; its first P: is the device) or
+ * `remove:SYSPATH`. After each step the harness waits (up to 2 s) for one JSON line and
+ * prints "STEP LATENCY_MS". The lines received are appended to OUT. Exit 77 when not under
+ * umockdev-wrapper, 1 when an event did not arrive. */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <umockdev.h>
+#include <unistd.h>
+
+#define WAIT_MS 2000
+
+static double now_ms(void) {
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* Read one line from fd within timeout_ms; the line (without newline) into buf. */
+static int read_line(int fd, char *buf, size_t size, int timeout_ms) {
+        size_t n = 0;
+        double deadline = now_ms() + timeout_ms;
+
+        while (n + 1 < size) {
+                struct pollfd p = {fd, POLLIN, 0};
+                int left = (int)(deadline - now_ms());
+                ssize_t r;
+
+                if (left <= 0 || poll(&p, 1, left) <= 0)
+                        return -ETIMEDOUT;
+                r = read(fd, buf + n, 1); /* byte by byte: never read past the line */
+                if (r <= 0)
+                        return -EPIPE;
+                if (buf[n] == '\n') {
+                        buf[n] = '\0';
+                        return 0;
+                }
+                n++;
+        }
+        return -E2BIG;
+}
+
+static char *slurp(const char *path) {
+        FILE *f = fopen(path, "re");
+        char *buf;
+        long n;
+
+        if (!f)
+                return NULL;
+        fseek(f, 0, SEEK_END);
+        n = ftell(f);
+        rewind(f);
+        buf = calloc(1, (size_t)n + 1);
+        if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
+                free(buf);
+                buf = NULL;
+        }
+        fclose(f);
+        return buf;
+}
+
+int main(int argc, char **argv) {
+        UMockdevTestbed *tb;
+        int out_pipe[2], err_pipe[2], sep = 0, failed = 0;
+        char line[1 << 16];
+        FILE *out;
+        pid_t pid;
+
+        for (int i = 1; i < argc; i++)
+                if (strcmp(argv[i], "--") == 0) {
+                        sep = i;
+                        break;
+                }
+        if (argc < 4 || !sep || sep + 1 >= argc) {
+                fprintf(stderr, "usage: hotplug-harness OUT STEP... -- AGENT watch\n");
+                return 2;
+        }
+        tb = umockdev_testbed_new();
+        if (!umockdev_in_mock_environment()) {
+                fprintf(stderr, "not under umockdev-wrapper: skipped\n");
+                return 77;
+        }
+        out = fopen(argv[1], "ae");
+        if (!out || pipe2(out_pipe, O_CLOEXEC) < 0 || pipe2(err_pipe, O_CLOEXEC) < 0)
+                return 1;
+        pid = fork();
+        if (pid == 0) {
+                dup2(out_pipe[1], 1);
+                dup2(err_pipe[1], 2);
+                execv(argv[sep + 1], argv + sep + 1);
+                _exit(127);
+        }
+        close(out_pipe[1]);
+        close(err_pipe[1]);
+        /* ready when it says so on stderr (it runs with -v) */
+        while (read_line(err_pipe[0], line, sizeof(line), 10000) == 0 && !strstr(line, "watching"))
+                ;
+        if (!strstr(line, "watching")) {
+                fprintf(stderr, "agent did not start: %s\n", line);
+                kill(pid, SIGTERM);
+                return 1;
+        }
+        for (int i = 2; i < sep; i++) {
+                const char *step = argv[i];
+                GError *error = NULL;
+                double t0 = now_ms();
+                int r;
+
+                if (strncmp(step, "add:", 4) == 0) {
+                        char *text = slurp(step + 4);
+                        if (!text || !umockdev_testbed_add_from_string(tb, text, &error)) {
+                                fprintf(stderr, "%s: %s\n", step, error ? error->message : "?");
+                                return 1;
+                        }
+                        free(text);
+                } else if (strncmp(step, "remove:", 7) == 0) {
+                        /* the kernel's order: the event, then the device is gone */
+                        umockdev_testbed_uevent(tb, step + 7, "remove");
+                        umockdev_testbed_remove_device(tb, step + 7);
+                } else {
+                        fprintf(stderr, "unknown step '%s'\n", step);
+                        return 2;
+                }
+                r = read_line(out_pipe[0], line, sizeof(line), WAIT_MS);
+                if (r < 0) {
+                        printf("%s no event within %d ms\n", step, WAIT_MS);
+                        failed = 1;
+                        break;
+                }
+                printf("%s %.1f\n", step, now_ms() - t0);
+                fprintf(out, "%s\n", line);
+                fflush(out);
+                fflush(stdout);
+        }
+        kill(pid, SIGINT);
+        {
+                int status = 0;
+                waitpid(pid, &status, 0);
+                if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+                        /* an agent that crashed or leaked (ASan exits non-zero) fails */
+                        fprintf(stderr, "agent exit status %d\n", status);
+                        while (read_line(err_pipe[0], line, sizeof(line), 200) == 0)
+                                fprintf(stderr, "agent: %s\n", line);
+                        failed = 1;
+                }
+        }
+        fclose(out);
+        g_object_unref(tb);
+        return failed;
+}

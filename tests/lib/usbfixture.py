@@ -1,0 +1,254 @@
+#!/usr/bin/env python3
+"""USB device trees for umockdev: the devices a counter PC meets, as umockdev-record would
+write them (P: sysfs path, E: udev property, A: attribute, H: binary attribute in hex,
+N: device node). Each scenario gets its own port on one root hub.
+
+    usbfixture.py stick printer ...     the named scenarios, in one testbed file
+    usbfixture.py --many 64             64 assorted devices (the benchmark's testbed)
+    usbfixture.py --list                the scenario names
+"""
+import sys
+
+ROOT = "/devices/pci0000:00/0000:00:14.0/usb1"
+
+
+def block(path, props=None, attrs=None, hexattrs=None, node=None):
+    lines = [f"P: {path}"]
+    if node:
+        lines.append(f"N: {node}")
+    for k, v in (props or {}).items():
+        lines.append(f"E: {k}={v}")
+    for k, v in (attrs or {}).items():
+        lines.append(f"A: {k}={v}")
+    for k, v in (hexattrs or {}).items():
+        lines.append(f"H: {k}={v.hex()}")
+    return "\n".join(lines) + "\n"
+
+
+class Dev:
+    """A usb_device at `port` ("1-3" or "1-3.2") with interfaces and children."""
+
+    def __init__(self, port, vid, pid, manufacturer=None, product=None, serial=None,
+                 dev_class="00", props=None, hexattrs=None, speed="480"):
+        self.port = port
+        self.path = ROOT + "/" + "/".join(self._chain(port))
+        self.busnum, self.devnum = 1, Dev.next_devnum()
+        attrs = {"idVendor": vid, "idProduct": pid, "bDeviceClass": dev_class,
+                 "busnum": str(self.busnum), "devnum": str(self.devnum), "speed": speed,
+                 "version": " 2.00"}
+        for k, v in (("manufacturer", manufacturer), ("product", product), ("serial", serial)):
+            if v is not None:
+                attrs[k] = v
+        p = {"DEVTYPE": "usb_device", "SUBSYSTEM": "usb", "DRIVER": "usb",
+             "DEVNAME": f"/dev/bus/usb/001/{self.devnum:03d}", "ID_VENDOR_ID": vid,
+             "ID_MODEL_ID": pid}
+        p.update(props or {})
+        self.blocks = [block(self.path, p, attrs, hexattrs, f"bus/usb/001/{self.devnum:03d}")]
+        self.n_if = 0
+
+    _devnum = 1
+
+    @classmethod
+    def next_devnum(cls):
+        cls._devnum += 1
+        return cls._devnum
+
+    @staticmethod
+    def _chain(port):
+        # "1-3.2" lives under "1-3": /usb1/1-3/1-3.2
+        parts = port.split(".")
+        return [".".join(parts[: i + 1]) for i in range(len(parts))]
+
+    def interface(self, cls, sub="00", proto="00", label=None, driver=None):
+        path = f"{self.path}/{self.port}:1.{self.n_if}"
+        attrs = {"bInterfaceClass": cls, "bInterfaceSubClass": sub, "bInterfaceProtocol": proto,
+                 "bInterfaceNumber": f"{self.n_if:02x}"}
+        if label:
+            attrs["interface"] = label
+        props = {"DEVTYPE": "usb_interface", "SUBSYSTEM": "usb"}
+        if driver:
+            props["DRIVER"] = driver
+        self.blocks.append(block(path, props, attrs))
+        self.n_if += 1
+        return path
+
+    def disk(self, intf, name, sectors, vendor, model, serial, parts=(), fs=None):
+        host = f"{intf}/host{self.devnum}/target{self.devnum}:0:0/{self.devnum}:0:0:0"
+        self.blocks.append(block(host, {"SUBSYSTEM": "scsi", "DEVTYPE": "scsi_device"},
+                                 {"vendor": vendor.ljust(8), "model": model.ljust(16)}))
+        path = f"{host}/block/{name}"
+        props = {"DEVTYPE": "disk", "SUBSYSTEM": "block", "DEVNAME": f"/dev/{name}",
+                 "ID_VENDOR": vendor.replace(" ", "_"), "ID_MODEL": model.replace(" ", "_"),
+                 "ID_MODEL_ENC": model.replace(" ", "\\x20"), "ID_SERIAL_SHORT": serial}
+        if fs:
+            props.update({"ID_FS_TYPE": fs[0], "ID_FS_LABEL": fs[1]})
+        self.blocks.append(block(path, props, {"size": str(sectors), "removable": "1"},
+                                 node=name))
+        for i, (psize, fstype, label) in enumerate(parts, 1):
+            self.blocks.append(block(f"{path}/{name}{i}",
+                                     {"DEVTYPE": "partition", "SUBSYSTEM": "block",
+                                      "DEVNAME": f"/dev/{name}{i}", "ID_FS_TYPE": fstype,
+                                      "ID_FS_LABEL": label, "ID_FS_UUID": f"{i:04X}-CAFE"},
+                                     {"size": str(psize), "partition": str(i)},
+                                     node=f"{name}{i}"))
+
+    def child(self, intf, subpath, props, node=None):
+        self.blocks.append(block(f"{intf}/{subpath}", props, {}, node=node))
+
+    def text(self):
+        return "\n".join(self.blocks)
+
+
+def root_hub():
+    return block(ROOT, {"DEVTYPE": "usb_device", "SUBSYSTEM": "usb", "DRIVER": "usb"},
+                 {"idVendor": "1d6b", "idProduct": "0002", "bDeviceClass": "09",
+                  "manufacturer": "Linux 6.1.0 ehci_hcd", "product": "EHCI Host Controller",
+                  "busnum": "1", "devnum": "1", "speed": "480"})
+
+
+# --- scenarios: each takes a port and returns its devices ---
+
+def stick(port):
+    d = Dev(port, "0781", "5567", "SanDisk", "Cruzer Blade", "4C530001230415116241")
+    i = d.interface("08", "06", "50", driver="usb-storage")
+    d.disk(i, "sdb", 30031872, "SanDisk", "Cruzer Blade", "4C530001230415116241",
+           parts=[(30029824, "vfat", "HOSO_2026")])
+    return [d]
+
+
+def disk(port):
+    d = Dev(port, "1058", "25a2", "Western Digital", "Elements 25A2", "575834314133394C",
+            speed="5000")
+    i = d.interface("08", "06", "62", driver="uas")
+    d.disk(i, "sdc", 1953458176, "WD", "Elements 25A2", "575834314133394C",
+           parts=[(1953456128, "ntfs", "Backup Mot Cua")])
+    return [d]
+
+
+def printer(port):
+    d = Dev(port, "03f0", "002a", "HP", "LaserJet P1102", "000000000Q8C2A1YSI1c")
+    i = d.interface("07", "01", "02", driver="usblp")
+    d.child(i, "usbmisc/lp0", {"SUBSYSTEM": "usbmisc", "DEVNAME": "/dev/usb/lp0"},
+            node="usb/lp0")
+    return [d]
+
+
+def scanner(port):
+    d = Dev(port, "04a9", "1905", "Canon", "CanoScan LiDE 200", None,
+            props={"libsane_matched": "yes"})
+    d.interface("ff", "ff", "ff")
+    return [d]
+
+
+def mfp(port):
+    d = Dev(port, "04b8", "1128", "EPSON", "L3150 Series", "58344B3033303637",
+            props={"libsane_matched": "yes"})
+    d.interface("ff", "ff", "ff")  # the scanner, vendor specific
+    i = d.interface("07", "01", "02", driver="usblp")
+    d.child(i, "usbmisc/lp1", {"SUBSYSTEM": "usbmisc", "DEVNAME": "/dev/usb/lp1"},
+            node="usb/lp1")
+    i = d.interface("08", "06", "50", driver="usb-storage")  # its card slot
+    d.disk(i, "sdd", 0, "EPSON", "Storage", "58344B3033303637")
+    return [d]
+
+
+def token(port):
+    # a digital-signature token of the kind the Government Cipher Committee issues: CCID
+    d = Dev(port, "096e", "0608", "Feitian", "BCY USB Token", "2C7B1A0F0E3D", speed="12")
+    d.interface("0b", "00", "00")
+    return [d]
+
+
+def hub_keyboard_mouse(port):
+    h = Dev(port, "05e3", "0608", None, "USB2.0 Hub", None, dev_class="09")
+    h.interface("09", "00", "00", driver="hub")
+    k = Dev(port + ".1", "046d", "c31c", "Logitech", "USB Keyboard", None, speed="1.5")
+    k.interface("03", "01", "01", driver="usbhid")
+    k.interface("03", "00", "00", driver="usbhid")
+    m = Dev(port + ".2", "046d", "c077", "Logitech", "USB Optical Mouse", None, speed="1.5")
+    m.interface("03", "01", "02", driver="usbhid")
+    return [h, k, m]
+
+
+def phone(port):
+    d = Dev(port, "04e8", "6860", "SAMSUNG", "SAMSUNG_Android", "R58M12ABCDE",
+            props={"ID_MTP_DEVICE": "1"})
+    d.interface("06", "01", "01", label="MTP")
+    d.interface("ff", "42", "01", label="ADB Interface")
+    return [d]
+
+
+def netadapter(port):
+    d = Dev(port, "0b95", "1790", "ASIX Elec. Corp.", "AX88179", "0000249B1F3B4C",
+            speed="5000")
+    i = d.interface("ff", "ff", "00", driver="ax88179_178a")
+    d.child(i, "net/enx00249b1f3b4c", {"SUBSYSTEM": "net", "INTERFACE": "enx00249b1f3b4c"})
+    return [d]
+
+
+def noserial(port):
+    d = Dev(port, "1a86", "7523", None, "USB Serial", None, speed="12")
+    d.interface("ff", "01", "02", driver="ch341")
+    return [d]
+
+
+def hostile(port):
+    long_text = ("A" * 4090) + "END"
+    d = Dev(port, "dead", "beef", None, None, None,
+            hexattrs={
+                # invalid UTF-8, a lone continuation byte, an overlong '/', quotes, a script
+                "manufacturer": b'Evil \xff\xfe "Corp" \x80 \xc0\xaf <script>alert(1)</script>',
+                # control characters: ESC sequences, NUL-free, bell, backspace, newline
+                "product": b"Prod\x1b[31mRED\x1b[0m\x07\x08\nline2\tTab\x7f",
+                "serial": long_text.encode(),
+            })
+    d.interface("ff", "00", "00", label="<b>iface</b> \"q\" 'q'")
+    return [d]
+
+
+SCENARIOS = {
+    "stick": stick, "disk": disk, "printer": printer, "scanner": scanner, "mfp": mfp,
+    "token": token, "hub_keyboard_mouse": hub_keyboard_mouse, "phone": phone,
+    "netadapter": netadapter, "noserial": noserial, "hostile": hostile,
+}
+
+
+def testbed(names, with_root=True):
+    out = [root_hub()] if with_root else []
+    for n, name in enumerate(names, 1):
+        for d in SCENARIOS[name](f"1-{n}"):
+            out.append(d.text())
+    return "\n".join(out)
+
+
+def many(count):
+    """count assorted devices, cycling through the ordinary scenarios, each on its own port."""
+    ordinary = ["stick", "disk", "printer", "scanner", "mfp", "token", "phone", "netadapter",
+                "noserial"]
+    out, made, port = [root_hub()], 0, 1
+    while made < count:
+        name = ordinary[(port - 1) % len(ordinary)]
+        for d in SCENARIOS[name](f"1-{port}"):
+            out.append(d.text())
+            made += 1
+        port += 1
+    return "\n".join(out)
+
+
+def main(argv):
+    if argv[:1] == ["--list"]:
+        print("\n".join(SCENARIOS))
+        return 0
+    if argv[:1] == ["--many"] and len(argv) == 2:
+        sys.stdout.write(many(int(argv[1])))
+        return 0
+    bad = [a for a in argv if a not in SCENARIOS]
+    if not argv or bad:
+        sys.stderr.write(__doc__ + f"\nunknown scenario: {' '.join(bad)}\n")
+        return 2
+    sys.stdout.write(testbed(argv))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
