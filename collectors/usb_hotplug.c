@@ -130,6 +130,7 @@ static bool same_facts(const struct report_device *a, const struct report_device
 static int settle(struct usb_hotplug *h, struct usb_entry *e) {
         struct udev_device *dev = udev_device_new_from_syspath(h->udev, e->syspath);
         struct report_device d;
+        int64_t want_interfaces;
         int r;
 
         e->deadline = 0;
@@ -137,10 +138,18 @@ static int settle(struct usb_hotplug *h, struct usb_entry *e) {
                 return 0; /* gone already: the remove event will tell */
         report_device_init(&d);
         r = usb_read_device(h->udev, dev, &d, NULL);
+        want_interfaces = sysattr_number(dev, "bNumInterfaces", 10);
         udev_device_unref(dev);
         if (r < 0) {
                 report_device_free(&d);
                 return r == -ENODEV ? 0 : r;
+        }
+        /* Not all its interfaces are there yet: wait for them, up to the cap. */
+        if ((int64_t)d.n_interfaces < want_interfaces &&
+            now_usec() < e->first_event + USB_SETTLE_MAX_USEC) {
+                report_device_free(&d);
+                e->deadline = now_usec() + USB_SETTLE_USEC;
+                return 0;
         }
         if (!e->announced)
                 emit(h, "device_added", &d);

@@ -7,8 +7,9 @@
 #include "collector.h"
 
 /* How long to wait after the last event of a device before reading it: a USB device's
- * interfaces, disks and network interfaces appear over a few ms after it. */
-#define USB_SETTLE_USEC UINT64_C(20000)
+ * interfaces appear within a few ms after it (and it is read again until it has as many as
+ * bNumInterfaces says). Disks and network interfaces come later and make a device_changed. */
+#define USB_SETTLE_USEC UINT64_C(8000)
 /* ... but never longer than this after its first event, so `add` is reported in time. */
 #define USB_SETTLE_MAX_USEC UINT64_C(60000)
 

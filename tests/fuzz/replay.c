@@ -14,7 +14,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static int replay_file(const char *path) {
         char *buf = NULL;
         size_t len = 0;
-        int e = fileio_read_capped(path, 16 * 1024 * 1024, &buf, &len);
+        int e = fileio_read_capped(path, (size_t)16 * 1024 * 1024, &buf, &len);
 
         if (e < 0) {
                 fprintf(stderr, "replay: %s: cannot read\n", path);

@@ -4,9 +4,12 @@
  *   umockdev-wrapper hotplug-harness OUT STEP... -- AGENT watch ...
  *
  * STEP is `add:FILE` (a umockdev device description; its first P: is the device) or
- * `remove:SYSPATH`. After each step the harness waits (up to 2 s) for one JSON line and
- * prints "STEP LATENCY_MS". The lines received are appended to OUT. Exit 77 when not under
- * umockdev-wrapper, 1 when an event did not arrive. */
+ * `remove:SYSPATH`; `before:FILE` steps come first and are added before the agent starts. After
+ * each step the harness waits (up to 2 s) for one JSON line and prints "STEP LATENCY_MS". The lines
+ * received are appended to OUT. Exit 77 when not under umockdev-wrapper, 1 when an event did not
+ * arrive. Lines that follow within FOLLOW_UP_MS (device_changed as a disk appears) are kept too.
+ * The latency printed is measured twice: from the start of the injection and from its end, in ms.
+ */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -19,7 +22,8 @@
 #include <umockdev.h>
 #include <unistd.h>
 
-#define WAIT_MS 2000
+#define WAIT_MS      2000
+#define FOLLOW_UP_MS 150
 
 static double now_ms(void) {
         struct timespec ts;
@@ -91,6 +95,18 @@ int main(int argc, char **argv) {
                 fprintf(stderr, "not under umockdev-wrapper: skipped\n");
                 return 77;
         }
+        for (int i = 2; i < sep; i++) {
+                GError *error = NULL;
+                char *text;
+                if (strncmp(argv[i], "before:", 7) != 0)
+                        continue;
+                text = slurp(argv[i] + 7);
+                if (!text || !umockdev_testbed_add_from_string(tb, text, &error)) {
+                        fprintf(stderr, "%s: %s\n", argv[i], error ? error->message : "?");
+                        return 1;
+                }
+                free(text);
+        }
         out = fopen(argv[1], "ae");
         if (!out || pipe2(out_pipe, O_CLOEXEC) < 0 || pipe2(err_pipe, O_CLOEXEC) < 0)
                 return 1;
@@ -114,9 +130,11 @@ int main(int argc, char **argv) {
         for (int i = 2; i < sep; i++) {
                 const char *step = argv[i];
                 GError *error = NULL;
-                double t0 = now_ms();
+                double t0 = now_ms(), t_injected;
                 int r;
 
+                if (strncmp(step, "before:", 7) == 0)
+                        continue;
                 if (strncmp(step, "add:", 4) == 0) {
                         char *text = slurp(step + 4);
                         if (!text || !umockdev_testbed_add_from_string(tb, text, &error)) {
@@ -124,10 +142,12 @@ int main(int argc, char **argv) {
                                 return 1;
                         }
                         free(text);
+                        t_injected = now_ms();
                 } else if (strncmp(step, "remove:", 7) == 0) {
                         /* the kernel's order: the event, then the device is gone */
                         umockdev_testbed_uevent(tb, step + 7, "remove");
                         umockdev_testbed_remove_device(tb, step + 7);
+                        t_injected = now_ms();
                 } else {
                         fprintf(stderr, "unknown step '%s'\n", step);
                         return 2;
@@ -138,8 +158,13 @@ int main(int argc, char **argv) {
                         failed = 1;
                         break;
                 }
-                printf("%s %.1f\n", step, now_ms() - t0);
+                /* from the first uevent, and from the last (umockdev takes a few ms per
+                 * sysfs device it writes) */
+                printf("%s %.1f %.1f\n", step, now_ms() - t0, now_ms() - t_injected);
                 fprintf(out, "%s\n", line);
+                /* follow-ups: a disk that shows up after its device is a device_changed */
+                while (read_line(out_pipe[0], line, sizeof(line), FOLLOW_UP_MS) == 0)
+                        fprintf(out, "%s\n", line);
                 fflush(out);
                 fflush(stdout);
         }

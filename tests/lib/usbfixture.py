@@ -6,6 +6,9 @@ N: device node). Each scenario gets its own port on one root hub.
     usbfixture.py stick printer ...     the named scenarios, in one testbed file
     usbfixture.py --many 64             64 assorted devices (the benchmark's testbed)
     usbfixture.py --list                the scenario names
+    usbfixture.py --root                the root hub alone
+    usbfixture.py --at 1-4 stick        one scenario at a given port, without the root hub
+                                        (to be plugged into a running testbed)
 """
 import sys
 
@@ -32,7 +35,7 @@ class Dev:
                  dev_class="00", props=None, hexattrs=None, speed="480"):
         self.port = port
         self.path = ROOT + "/" + "/".join(self._chain(port))
-        self.busnum, self.devnum = 1, Dev.next_devnum()
+        self.busnum, self.devnum = 1, Dev.devnum_of(port)
         attrs = {"idVendor": vid, "idProduct": pid, "bDeviceClass": dev_class,
                  "busnum": str(self.busnum), "devnum": str(self.devnum), "speed": speed,
                  "version": " 2.00"}
@@ -46,12 +49,14 @@ class Dev:
         self.blocks = [block(self.path, p, attrs, hexattrs, f"bus/usb/001/{self.devnum:03d}")]
         self.n_if = 0
 
-    _devnum = 1
-
-    @classmethod
-    def next_devnum(cls):
-        cls._devnum += 1
-        return cls._devnum
+    @staticmethod
+    def devnum_of(port):
+        # unique per port, whichever file the device is written to: 1-7 -> 8, 1-7.2 -> 208
+        parts = port.split("-")[1].split(".")
+        n = int(parts[0]) + 1
+        for level, sub in enumerate(parts[1:], 1):
+            n += int(sub) * 100 ** level
+        return n
 
     @staticmethod
     def _chain(port):
@@ -96,7 +101,10 @@ class Dev:
         self.blocks.append(block(f"{intf}/{subpath}", props, {}, node=node))
 
     def text(self):
-        return "\n".join(self.blocks)
+        # the active configuration's interface count, as the kernel reports it
+        first, rest = self.blocks[0], self.blocks[1:]
+        first = first.rstrip("\n") + f"\nA: bNumInterfaces={self.n_if:2d}\n"
+        return "\n".join([first] + rest)
 
 
 def root_hub():
@@ -238,6 +246,12 @@ def many(count):
 def main(argv):
     if argv[:1] == ["--list"]:
         print("\n".join(SCENARIOS))
+        return 0
+    if argv[:1] == ["--root"]:
+        sys.stdout.write(root_hub())
+        return 0
+    if argv[:1] == ["--at"] and len(argv) == 3 and argv[2] in SCENARIOS:
+        sys.stdout.write("\n".join(d.text() for d in SCENARIOS[argv[2]](argv[1])))
         return 0
     if argv[:1] == ["--many"] and len(argv) == 2:
         sys.stdout.write(many(int(argv[1])))

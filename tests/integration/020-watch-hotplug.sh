@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# `watch` under a umockdev testbed: plugging and unplugging devices reaches the agent's
+# output as one JSON line each, within 100 ms, with the device's facts — for a removed
+# device, the facts it had.
+. "$(dirname "$0")/lib.sh"
+need umockdev-wrapper
+fx="$SRCDIR/tests/lib/usbfixture.py"
+ROOT=/sys/devices/pci0000:00/0000:00:14.0/usb1
+"$PY" "$fx" --root >"$TMP/root"
+"$PY" "$fx" --at 1-1 hub_keyboard_mouse >"$TMP/kbd"
+"$PY" "$fx" --at 1-2 stick >"$TMP/stick"
+"$PY" "$fx" --at 1-3 mfp >"$TMP/mfp"
+
+umockdev-wrapper "$BUILD/tests/integration/hotplug-harness" "$TMP/events" \
+	before:"$TMP/root" before:"$TMP/kbd" \
+	add:"$TMP/stick" add:"$TMP/mfp" remove:"$ROOT/1-2" remove:"$ROOT/1-1/1-1.1" \
+	-- "$AGENT" -v watch >"$TMP/latency" || { cat "$TMP/latency"; fail "harness"; }
+cat "$TMP/latency"
+validate "$TMP/events"
+
+"$PY" - "$TMP/events" "$TMP/latency" <<'PY' || fail "events"
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1])]
+# device_changed may follow an add as its disk or interfaces appear: fold them in
+seq, last = [], {}
+for e in ev:
+    d = e["device"]
+    if e["event"] == "device_changed":
+        assert seq and seq[-1][1] == d["port"], f"changed for a device not just added: {e}"
+    else:
+        seq.append((e["event"], d["port"]))
+    last[(e["event"] == "device_removed", d["port"])] = d
+want = [("device_added", "1-2"), ("device_added", "1-3"), ("device_removed", "1-2"),
+        ("device_removed", "1-1.1")]
+assert seq == want, seq
+stick = last[(False, "1-2")]
+assert stick["serial"] == "4C530001230415116241" and stick["kinds"] == ["storage"], stick
+assert stick["disks"][0]["partitions"][0]["fs_label"] == "HOSO_2026"
+mfp = last[(False, "1-3")]
+assert mfp["kinds"] == ["storage", "printer", "scanner"], mfp["kinds"]
+gone = last[(True, "1-2")]
+assert gone["connected"] is False and gone["serial"] == stick["serial"]
+assert gone["disks"][0]["name"] == "sdb"     # the facts it had
+kbd = last[(True, "1-1.1")]
+assert kbd["product"] == "USB Keyboard" and kbd["kinds"] == ["input"]   # there at start
+lat = [float(l.split()[1]) for l in open(sys.argv[2])]
+assert all(x < 100 for x in lat), f"latencies {lat} ms: not all under 100 ms"
+print("events ok; latencies from injection start, ms:", lat)
+PY
