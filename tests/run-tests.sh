@@ -10,6 +10,7 @@ export SRCDIR="$PWD"
 # ASan must come first in the library list, but umockdev preloads its own library: let
 # them share. Leaks are checked (detect_leaks is on by default on Linux).
 export ASAN_OPTIONS="${ASAN_OPTIONS:-verify_asan_link_order=0:abort_on_error=0:detect_leaks=1}"
+export LSAN_OPTIONS="${LSAN_OPTIONS:-suppressions=$SRCDIR/tests/lsan.supp:print_suppressions=0}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 filter="${1:-}"
 logdir="$BUILD/test-logs"
