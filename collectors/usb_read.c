@@ -2,6 +2,7 @@
  * found, what signals the classifier gets. */
 #include "usb_read.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -137,11 +138,51 @@ static struct report_disk *disk_of(struct report_device *d, struct udev_device *
         return NULL;
 }
 
-/* Is dev the nearest USB device above child? */
-static bool owned_by(struct udev_device *child, struct udev_device *dev) {
-        struct udev_device *owner =
-                udev_device_get_parent_with_subsystem_devtype(child, "usb", "usb_device");
-        return owner && strcmp(udev_device_get_syspath(owner), udev_device_get_syspath(dev)) == 0;
+/* A USB device's sysfs name is its port path: "1-7", "1-7.2" (root hubs are "usb1"). */
+static bool is_usb_device_name(const char *s, size_t n) {
+        size_t i = 0;
+
+        if (n > 3 && strncmp(s, "usb", 3) == 0) {
+                for (i = 3; i < n && isdigit((unsigned char)s[i]); i++)
+                        ;
+                return i == n;
+        }
+        while (i < n && isdigit((unsigned char)s[i]))
+                i++;
+        if (i == 0 || i >= n || s[i++] != '-')
+                return false;
+        /* port numbers separated by dots, none empty */
+        for (;;) {
+                size_t start = i;
+                while (i < n && isdigit((unsigned char)s[i]))
+                        i++;
+                if (i == start)
+                        return false;
+                if (i == n)
+                        return true;
+                if (s[i++] != '.')
+                        return false;
+        }
+}
+
+/* Is dev the nearest USB device above child? Decided on the paths alone: asking udev for
+ * each parent would read every ancestor's uevent file again. */
+static bool owned_by(const char *child, const char *dev) {
+        size_t n = strlen(dev);
+        const char *rest;
+
+        if (strncmp(child, dev, n) != 0 || child[n] != '/')
+                return false; /* not below it (or the device itself) */
+        /* no other USB device in between */
+        for (rest = child + n + 1; *rest;) {
+                size_t len = strcspn(rest, "/");
+                if (is_usb_device_name(rest, len))
+                        return false;
+                rest += len;
+                if (*rest == '/')
+                        rest++;
+        }
+        return true;
 }
 
 /* Walk everything below the device once: interfaces, block devices, network interfaces,
@@ -149,6 +190,7 @@ static bool owned_by(struct udev_device *child, struct udev_device *dev) {
 static int read_children(struct udev *udev, struct udev_device *dev, struct report_device *d,
                          struct usb_signals *sig, struct report *m, const char *subject) {
         struct udev_enumerate *en = udev_enumerate_new(udev);
+        const char *syspath = udev_device_get_syspath(dev);
         struct udev_list_entry *e;
         int r = 0;
 
@@ -159,17 +201,16 @@ static int read_children(struct udev *udev, struct udev_device *dev, struct repo
                 return -ENODEV;
         }
         udev_list_entry_foreach (e, udev_enumerate_get_list_entry(en)) {
-                struct udev_device *c =
-                        udev_device_new_from_syspath(udev, udev_list_entry_get_name(e));
+                const char *path = udev_list_entry_get_name(e);
+                struct udev_device *c;
                 const char *ss, *type;
 
+                /* it belongs to a device behind this one (a hub's keyboard), or is the device */
+                if (!owned_by(path, syspath))
+                        continue;
+                c = udev_device_new_from_syspath(udev, path);
                 if (!c)
                         continue; /* a child that vanished meanwhile */
-                if (!owned_by(c, dev)) {
-                        /* it belongs to a device behind this one (a hub's keyboard) */
-                        udev_device_unref(c);
-                        continue;
-                }
                 ss = udev_device_get_subsystem(c);
                 type = udev_device_get_devtype(c);
                 if (!ss) {

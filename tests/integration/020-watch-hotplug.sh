@@ -40,7 +40,7 @@ mfp = last[(False, "1-3")]
 assert mfp["kinds"] == ["storage", "printer", "scanner"], mfp["kinds"]
 gone = last[(True, "1-2")]
 assert gone["connected"] is False and gone["serial"] == stick["serial"]
-assert gone["disks"][0]["name"] == "sdb"     # the facts it had
+assert gone["disks"][0]["name"] == "sdc"     # the facts it had
 kbd = last[(True, "1-1.1")]
 assert kbd["product"] == "USB Keyboard" and kbd["kinds"] == ["input"]   # there at start
 lat = [float(l.split()[1]) for l in open(sys.argv[2])]

@@ -38,7 +38,10 @@ class Dev:
         self.busnum, self.devnum = 1, Dev.devnum_of(port)
         attrs = {"idVendor": vid, "idProduct": pid, "bDeviceClass": dev_class,
                  "busnum": str(self.busnum), "devnum": str(self.devnum), "speed": speed,
-                 "version": " 2.00"}
+                 "version": " 2.00", "bDeviceSubClass": "00", "bDeviceProtocol": "00",
+                 "bMaxPacketSize0": "64", "bNumConfigurations": "1", "bcdDevice": "0100",
+                 "bConfigurationValue": "1", "bmAttributes": "80", "bMaxPower": "100mA",
+                 "maxchild": "4" if dev_class == "09" else "0", "removable": "removable"}
         for k, v in (("manufacturer", manufacturer), ("product", product), ("serial", serial)):
             if v is not None:
                 attrs[k] = v
@@ -67,7 +70,8 @@ class Dev:
     def interface(self, cls, sub="00", proto="00", label=None, driver=None):
         path = f"{self.path}/{self.port}:1.{self.n_if}"
         attrs = {"bInterfaceClass": cls, "bInterfaceSubClass": sub, "bInterfaceProtocol": proto,
-                 "bInterfaceNumber": f"{self.n_if:02x}"}
+                 "bInterfaceNumber": f"{self.n_if:02x}", "bAlternateSetting": " 0",
+                 "bNumEndpoints": "02"}
         if label:
             attrs["interface"] = label
         props = {"DEVTYPE": "usb_interface", "SUBSYSTEM": "usb"}
@@ -77,7 +81,16 @@ class Dev:
         self.n_if += 1
         return path
 
-    def disk(self, intf, name, sectors, vendor, model, serial, parts=(), fs=None):
+    def disk_name(self):
+        # sdb for the device at 1-1, sdc at 1-2...: unique per port, like the kernel's
+        n, name = self.devnum, ""
+        while n > 0:
+            n, r = divmod(n - 1, 26)
+            name = chr(ord("a") + r) + name
+        return "sd" + name
+
+    def disk(self, intf, sectors, vendor, model, serial, parts=(), fs=None):
+        name = self.disk_name()
         host = f"{intf}/host{self.devnum}/target{self.devnum}:0:0/{self.devnum}:0:0:0"
         self.blocks.append(block(host, {"SUBSYSTEM": "scsi", "DEVTYPE": "scsi_device"},
                                  {"vendor": vendor.ljust(8), "model": model.ljust(16)}))
@@ -108,10 +121,21 @@ class Dev:
 
 
 def root_hub():
+    return root_hub_device() + "\n" + block(
+        ROOT + "/1-0:1.0", {"DEVTYPE": "usb_interface", "SUBSYSTEM": "usb", "DRIVER": "hub"},
+        {"bInterfaceClass": "09", "bInterfaceSubClass": "00", "bInterfaceProtocol": "00",
+         "bInterfaceNumber": "00", "bAlternateSetting": " 0", "bNumEndpoints": "01"})
+
+
+def root_hub_device():
     return block(ROOT, {"DEVTYPE": "usb_device", "SUBSYSTEM": "usb", "DRIVER": "usb"},
                  {"idVendor": "1d6b", "idProduct": "0002", "bDeviceClass": "09",
                   "manufacturer": "Linux 6.1.0 ehci_hcd", "product": "EHCI Host Controller",
-                  "busnum": "1", "devnum": "1", "speed": "480"})
+                  "busnum": "1", "devnum": "1", "speed": "480", "version": " 2.00",
+                  "bDeviceSubClass": "00", "bDeviceProtocol": "00", "bMaxPacketSize0": "64",
+                  "bNumConfigurations": "1", "bcdDevice": "0601", "bConfigurationValue": "1",
+                  "bmAttributes": "e0", "bMaxPower": "0mA", "maxchild": "64",
+                  "bNumInterfaces": " 1"})
 
 
 # --- scenarios: each takes a port and returns its devices ---
@@ -119,7 +143,7 @@ def root_hub():
 def stick(port):
     d = Dev(port, "0781", "5567", "SanDisk", "Cruzer Blade", "4C530001230415116241")
     i = d.interface("08", "06", "50", driver="usb-storage")
-    d.disk(i, "sdb", 30031872, "SanDisk", "Cruzer Blade", "4C530001230415116241",
+    d.disk(i, 30031872, "SanDisk", "Cruzer Blade", "4C530001230415116241",
            parts=[(30029824, "vfat", "HOSO_2026")])
     return [d]
 
@@ -128,7 +152,7 @@ def disk(port):
     d = Dev(port, "1058", "25a2", "Western Digital", "Elements 25A2", "575834314133394C",
             speed="5000")
     i = d.interface("08", "06", "62", driver="uas")
-    d.disk(i, "sdc", 1953458176, "WD", "Elements 25A2", "575834314133394C",
+    d.disk(i, 1953458176, "WD", "Elements 25A2", "575834314133394C",
            parts=[(1953456128, "ntfs", "Backup Mot Cua")])
     return [d]
 
@@ -136,8 +160,9 @@ def disk(port):
 def printer(port):
     d = Dev(port, "03f0", "002a", "HP", "LaserJet P1102", "000000000Q8C2A1YSI1c")
     i = d.interface("07", "01", "02", driver="usblp")
-    d.child(i, "usbmisc/lp0", {"SUBSYSTEM": "usbmisc", "DEVNAME": "/dev/usb/lp0"},
-            node="usb/lp0")
+    lp = f"lp{d.devnum}"
+    d.child(i, f"usbmisc/{lp}", {"SUBSYSTEM": "usbmisc", "DEVNAME": f"/dev/usb/{lp}"},
+            node=f"usb/{lp}")
     return [d]
 
 
@@ -153,10 +178,11 @@ def mfp(port):
             props={"libsane_matched": "yes"})
     d.interface("ff", "ff", "ff")  # the scanner, vendor specific
     i = d.interface("07", "01", "02", driver="usblp")
-    d.child(i, "usbmisc/lp1", {"SUBSYSTEM": "usbmisc", "DEVNAME": "/dev/usb/lp1"},
-            node="usb/lp1")
+    lp = f"lp{d.devnum}"
+    d.child(i, f"usbmisc/{lp}", {"SUBSYSTEM": "usbmisc", "DEVNAME": f"/dev/usb/{lp}"},
+            node=f"usb/{lp}")
     i = d.interface("08", "06", "50", driver="usb-storage")  # its card slot
-    d.disk(i, "sdd", 0, "EPSON", "Storage", "58344B3033303637")
+    d.disk(i, 0, "EPSON", "Storage", "58344B3033303637")
     return [d]
 
 
@@ -190,7 +216,8 @@ def netadapter(port):
     d = Dev(port, "0b95", "1790", "ASIX Elec. Corp.", "AX88179", "0000249B1F3B4C",
             speed="5000")
     i = d.interface("ff", "ff", "00", driver="ax88179_178a")
-    d.child(i, "net/enx00249b1f3b4c", {"SUBSYSTEM": "net", "INTERFACE": "enx00249b1f3b4c"})
+    ifname = f"enx00249b1f{d.devnum:04x}"
+    d.child(i, f"net/{ifname}", {"SUBSYSTEM": "net", "INTERFACE": ifname})
     return [d]
 
 
