@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `watch` under a umockdev testbed: plugging and unplugging devices reaches the agent's
-# output as one JSON line each, within 100 ms, with the device's facts — for a removed
-# device, the facts it had.
+# output as one JSON line each, within 100 ms of the device's uevents, with the device's
+# facts — for a removed device, the facts it had.
 . "$(dirname "$0")/lib.sh"
 need umockdev-wrapper
 fx="$SRCDIR/tests/lib/usbfixture.py"
@@ -43,7 +43,11 @@ assert gone["connected"] is False and gone["serial"] == stick["serial"]
 assert gone["disks"][0]["name"] == "sdc"     # the facts it had
 kbd = last[(True, "1-1.1")]
 assert kbd["product"] == "USB Keyboard" and kbd["kinds"] == ["input"]   # there at start
-lat = [float(l.split()[1]) for l in open(sys.argv[2])]
+# Latency from the moment the device is all there (umockdev's last uevent for it): the
+# time umockdev spends writing the testbed's files (30-180 ms here, more under load) is
+# not the agent's. The line may even come before umockdev is done (negative is not
+# possible: it is read after).
+lat = [float(l.split()[2]) for l in open(sys.argv[2])]
 assert all(x < 100 for x in lat), f"latencies {lat} ms: not all under 100 ms"
-print("events ok; latencies from injection start, ms:", lat)
+print("events ok; latencies after the last uevent, ms:", lat)
 PY
