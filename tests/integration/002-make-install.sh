@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# `make install` with DESTDIR and PREFIX puts the programs and their man pages where a
+# package expects them, and the installed agent runs.
+. "$(dirname "$0")/lib.sh"
+make -s -C "$SRCDIR" install BUILD="$BUILD" DESTDIR="$TMP/root" PREFIX=/usr >"$TMP/log" 2>&1 ||
+	{ cat "$TMP/log"; fail "make install"; }
+for f in usr/bin/counterguard-agent usr/share/man/man1/counterguard-agent.1; do
+	[ -f "$TMP/root/$f" ] || fail "$f not installed"
+done
+[ -x "$TMP/root/usr/bin/counterguard-agent" ] || fail "agent not executable"
+"$TMP/root/usr/bin/counterguard-agent" --version | grep -qx "counterguard-agent $(cat "$SRCDIR/VERSION")" ||
+	fail "installed agent's version"
+echo "installed: $(cd "$TMP/root" && find . -type f | sort | tr '\n' ' ')"
