@@ -89,8 +89,10 @@ $(BUILD)/tests/gen-schema: tests/gen-schema.c $(BUILD)/libcommon.a
 
 tests: $(PROGRAMS) $(UNIT_TESTS) $(FUZZ_REPLAY) $(TEST_HELPERS)
 
-# The sanitizer build lives in its own tree so `make` and `make check` never mix objects.
+# The sanitizer build lives in its own tree so `make` and `make check` never mix objects;
+# the plain build is made too, for the one test that runs it under valgrind.
 check:
+	$(MAKE) all
 	$(MAKE) BUILD=build/san SAN=1 tests
 	BUILD=build/san tests/run-tests.sh
 	$(MAKE) lint

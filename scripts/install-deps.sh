@@ -13,7 +13,7 @@ test_pkgs=(
 	libcmocka-dev umockdev libumockdev-dev
 	python3 python3-jsonschema
 	clang libclang-rt-14-dev clang-format clang-tidy cppcheck
-	util-linux curl openssl postgresql sqlite3
+	util-linux curl openssl postgresql sqlite3 valgrind
 )
 bench_pkgs=(
 	usbutils time hyperfine wrk
