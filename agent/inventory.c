@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "log.h"
 #include "timefmt.h"
 
@@ -57,17 +58,10 @@ int inventory_collect(collector_set set, struct report *r) {
                 struct collector_ctx ctx = {.name = collectors[i]->name};
                 int e;
 
-                char **v;
-
                 if (!(set & (1u << i)))
                         continue;
-                v = realloc(r->collectors, (r->n_collectors + 1) * sizeof(*v));
-                if (!v)
+                if (strv_append(&r->collectors, &r->n_collectors, collectors[i]->name) < 0)
                         return -ENOMEM;
-                r->collectors = v;
-                if (!(v[r->n_collectors] = strdup(collectors[i]->name)))
-                        return -ENOMEM;
-                r->n_collectors++;
                 e = collectors[i]->snapshot(&ctx, r);
                 if (e == -ENOMEM)
                         return e;

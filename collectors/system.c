@@ -12,6 +12,7 @@
 #include <sys/utsname.h>
 #include <time.h>
 
+#include "array.h"
 #include "collector.h"
 #include "fileio.h"
 #include "os_release.h"
@@ -139,30 +140,10 @@ static struct report_netif *netif_get(struct report_host *h, const char *name) {
         for (size_t i = 0; i < h->n_netifs; i++)
                 if (strcmp(h->netifs[i].name, name) == 0)
                         return &h->netifs[i];
-        n = realloc(h->netifs, (h->n_netifs + 1) * sizeof(*n));
-        if (!n)
-                return NULL;
-        h->netifs = n;
-        n = &h->netifs[h->n_netifs];
-        memset(n, 0, sizeof(*n));
-        n->name = text_sanitize(name, strlen(name), IFNAMSIZ);
-        if (!n->name)
-                return NULL;
-        h->n_netifs++;
-        return n;
-}
-
-static int strv_push(char ***v, size_t *n, const char *s) {
-        char **p = realloc(*v, (*n + 1) * sizeof(*p));
-
-        if (!p)
-                return -ENOMEM;
-        *v = p;
-        p[*n] = strdup(s);
-        if (!p[*n])
-                return -ENOMEM;
-        (*n)++;
-        return 0;
+        n = ARRAY_APPEND(h->netifs, h->n_netifs, REPORT_MAX_LIST);
+        if (n)
+                n->name = text_sanitize(name, strlen(name), IFNAMSIZ);
+        return n && n->name ? n : NULL;
 }
 
 static int add_address(struct report_netif *n, const struct sockaddr *sa) {
@@ -171,12 +152,12 @@ static int add_address(struct report_netif *n, const struct sockaddr *sa) {
         if (sa->sa_family == AF_INET) {
                 inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, buf,
                           sizeof(buf));
-                return strv_push(&n->ipv4, &n->n_ipv4, buf);
+                return strv_append(&n->ipv4, &n->n_ipv4, buf);
         }
         if (sa->sa_family == AF_INET6) {
                 inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
                           buf, sizeof(buf));
-                return strv_push(&n->ipv6, &n->n_ipv6, buf);
+                return strv_append(&n->ipv6, &n->n_ipv6, buf);
         }
         if (sa->sa_family == AF_PACKET) {
                 const struct sockaddr_ll *ll = (const struct sockaddr_ll *)(const void *)sa;

@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "array.h"
 #include "log.h"
 #include "loop.h"
 #include "model.h"
@@ -56,21 +57,16 @@ static struct usb_entry *entry_find(struct usb_hotplug *h, const char *syspath, 
 }
 
 static struct usb_entry *entry_add(struct usb_hotplug *h, const char *syspath) {
-        struct usb_entry *v, *e;
+        struct usb_entry *e = ARRAY_APPEND(h->entries, h->n_entries, USB_MAX_TRACKED);
 
-        if (h->n_entries >= USB_MAX_TRACKED)
+        if (!e)
                 return NULL;
-        v = realloc(h->entries, (h->n_entries + 1) * sizeof(*v));
-        if (!v)
-                return NULL;
-        h->entries = v;
-        e = &v[h->n_entries];
-        memset(e, 0, sizeof(*e));
         report_device_init(&e->dev);
         e->syspath = strdup(syspath);
-        if (!e->syspath)
+        if (!e->syspath) {
+                h->n_entries--;
                 return NULL;
-        h->n_entries++;
+        }
         return e;
 }
 

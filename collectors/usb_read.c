@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "array.h"
 #include "model.h"
 #include "sysattr.h"
 #include "text.h"
@@ -34,17 +35,14 @@ static int64_t read_speed(struct udev_device *dev) {
 
 static int read_interface(struct udev_device *intf, struct report_device *d, struct report *m,
                           const char *subject) {
-        struct report_interface *f, *v;
+        struct report_interface *f;
         const char *driver = udev_device_get_driver(intf);
 
         if (d->n_interfaces >= USB_MAX_CHILDREN)
                 return 0;
-        v = realloc(d->interfaces, (d->n_interfaces + 1) * sizeof(*v));
-        if (!v)
+        f = ARRAY_APPEND(d->interfaces, d->n_interfaces, USB_MAX_CHILDREN);
+        if (!f)
                 return -ENOMEM;
-        d->interfaces = v;
-        f = &v[d->n_interfaces++];
-        memset(f, 0, sizeof(*f));
         f->class_ = sysattr_number(intf, "bInterfaceClass", 16);
         f->subclass = sysattr_number(intf, "bInterfaceSubClass", 16);
         f->protocol = sysattr_number(intf, "bInterfaceProtocol", 16);
@@ -62,17 +60,14 @@ static int read_interface(struct udev_device *intf, struct report_device *d, str
 }
 
 static int read_partition(struct udev_device *part, struct report_disk *k) {
-        struct report_partition *p, *v;
+        struct report_partition *p;
         const char *name = udev_device_get_sysname(part);
 
         if (k->n_partitions >= USB_MAX_CHILDREN)
                 return 0;
-        v = realloc(k->partitions, (k->n_partitions + 1) * sizeof(*v));
-        if (!v)
+        p = ARRAY_APPEND(k->partitions, k->n_partitions, USB_MAX_CHILDREN);
+        if (!p)
                 return -ENOMEM;
-        k->partitions = v;
-        p = &v[k->n_partitions++];
-        memset(p, 0, sizeof(*p));
         p->size_bytes = sysattr_number(part, "size", 10);
         if (p->size_bytes != REPORT_UNSET)
                 p->size_bytes *= 512; /* sysfs counts 512-byte sectors whatever the device */
@@ -85,19 +80,16 @@ static int read_partition(struct udev_device *part, struct report_disk *k) {
 
 static int read_disk(struct udev_device *blk, struct report_device *d, struct report *m,
                      const char *subject) {
-        struct report_disk *k, *v;
+        struct report_disk *k;
         const char *name = udev_device_get_sysname(blk), *node = udev_device_get_devnode(blk);
         char sub[600];
         int e;
 
         if (d->n_disks >= USB_MAX_CHILDREN)
                 return 0;
-        v = realloc(d->disks, (d->n_disks + 1) * sizeof(*v));
-        if (!v)
+        k = ARRAY_APPEND(d->disks, d->n_disks, USB_MAX_CHILDREN);
+        if (!k)
                 return -ENOMEM;
-        d->disks = v;
-        k = &v[d->n_disks++];
-        memset(k, 0, sizeof(*k));
         k->size_bytes = sysattr_number(blk, "size", 10);
         if (k->size_bytes != REPORT_UNSET)
                 k->size_bytes *= 512;

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "model.h"
 
 static const char *const kind_names[DEVICE_KIND_MAX] = {
@@ -57,20 +58,6 @@ void report_event_free(struct report_event *e) {
         model_free(&report_event_desc, e);
 }
 
-/* Grow an array of n elements of size sz by one; the new element is zeroed. */
-static void *grow(void **v, size_t *n, size_t sz) {
-        char *p;
-
-        if (*n >= REPORT_MAX_LIST)
-                return NULL;
-        p = realloc(*v, (*n + 1) * sz);
-        if (!p)
-                return NULL;
-        *v = p;
-        memset(p + *n * sz, 0, sz);
-        return p + (*n)++ * sz;
-}
-
 struct report_host *report_ensure_host(struct report *r) {
         if (!r->host) {
                 r->host = malloc(sizeof(*r->host));
@@ -81,14 +68,14 @@ struct report_host *report_ensure_host(struct report *r) {
 }
 
 struct report_device *report_add_device(struct report *r) {
-        struct report_device *d = grow((void **)&r->devices, &r->n_devices, sizeof(*d));
+        struct report_device *d = ARRAY_APPEND(r->devices, r->n_devices, REPORT_MAX_LIST);
         if (d)
                 report_device_init(d);
         return d;
 }
 
 int report_add_missing(struct report *r, const char *fact, const char *reason) {
-        struct report_missing *m = grow((void **)&r->missing, &r->n_missing, sizeof(*m));
+        struct report_missing *m = ARRAY_APPEND(r->missing, r->n_missing, REPORT_MAX_LIST);
 
         if (!m)
                 return -ENOMEM;
