@@ -1,6 +1,5 @@
 #include "sysattr.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,22 +34,11 @@ char *sysattr_property(struct udev_device *dev, const char *key) {
 
 char *sysattr_property_decoded(struct udev_device *dev, const char *key) {
         const char *v = udev_device_get_property_value(dev, key);
-        char buf[SYSATTR_MAX + 1], *s;
-        size_t o = 0;
+        char *s;
 
         if (!v)
                 return NULL;
-        for (size_t i = 0; v[i] && o < SYSATTR_MAX; i++) {
-                unsigned x;
-                if (v[i] == '\\' && v[i + 1] == 'x' && sscanf(v + i + 2, "%2x", &x) == 1 &&
-                    isxdigit((unsigned char)v[i + 2]) && isxdigit((unsigned char)v[i + 3])) {
-                        buf[o++] = (char)x;
-                        i += 3;
-                } else {
-                        buf[o++] = v[i];
-                }
-        }
-        s = text_sanitize(buf, o, SYSATTR_MAX);
+        s = text_unescape_hex(v, SYSATTR_MAX);
         if (s && !*s) {
                 free(s);
                 return NULL;

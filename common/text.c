@@ -81,6 +81,38 @@ char *text_sanitize(const char *in, size_t len, size_t max_bytes) {
         return out;
 }
 
+static int hex_value(char c) {
+        if (c >= '0' && c <= '9')
+                return c - '0';
+        if (c >= 'a' && c <= 'f')
+                return c - 'a' + 10;
+        if (c >= 'A' && c <= 'F')
+                return c - 'A' + 10;
+        return -1;
+}
+
+char *text_unescape_hex(const char *in, size_t max_bytes) {
+        size_t n = strlen(in), o = 0;
+        char *raw = malloc(n + 1), *out;
+
+        if (!raw)
+                return NULL;
+        for (size_t i = 0; i < n; i++) {
+                int hi, lo;
+                if (in[i] == '\\' && i + 3 < n && in[i + 1] == 'x' &&
+                    (hi = hex_value(in[i + 2])) >= 0 && (lo = hex_value(in[i + 3])) >= 0) {
+                        raw[o++] = (char)(hi << 4 | lo);
+                        i += 3;
+                } else {
+                        raw[o++] = in[i];
+                }
+        }
+        /* a decoded NUL ends the string, as it would for the device */
+        out = text_sanitize(raw, o, max_bytes);
+        free(raw);
+        return out;
+}
+
 /* Width of one code point; unprintable ones are shown as '?', width 1. */
 static int cp_width(uint32_t cp, bool *ret_printable) {
         int w = wcwidth((wchar_t)cp);

@@ -8,6 +8,10 @@
  * (cut at a character boundary). NULL on out of memory. */
 char *text_sanitize(const char *in, size_t len, size_t max_bytes);
 
+/* Decode udev's "\xNN" escapes (ID_MODEL_ENC), then text_sanitize the result to at most
+ * max_bytes. Malformed escapes are kept as they are. NULL on out of memory. */
+char *text_unescape_hex(const char *in, size_t max_bytes);
+
 /* Columns that valid UTF-8 s takes on a terminal, as text_cell would print it. */
 size_t text_width(const char *s);
 

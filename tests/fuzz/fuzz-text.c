@@ -27,5 +27,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         if (w > 20 || text_width(cell) != w)
                 abort();
         free(s);
+        /* udev's \xNN escapes, from the raw bytes (made a C string first) */
+        {
+                char *z = malloc(size + 1), *u;
+                if (!z)
+                        return 0;
+                memcpy(z, data, size);
+                z[size] = '\0';
+                u = text_unescape_hex(z, 255);
+                if (u && strlen(u) > 255)
+                        abort();
+                free(u);
+                free(z);
+        }
         return 0;
 }

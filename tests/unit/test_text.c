@@ -65,10 +65,31 @@ static void test_cells(void **state) {
                          3);
 }
 
+static void test_unescape(void **state) {
+        static const char *const cases[][2] = {
+                {"Cruzer\\x20Blade", "Cruzer Blade"},
+                {"\\x41\\x42", "AB"},
+                {"bad\\x2", "bad\\x2"},
+                {"bad\\xZZ", "bad\\xZZ"},
+                {"a\\x00b", "a"},
+                {"\\xff", "\xef\xbf\xbd"},
+                {"", ""},
+        };
+        (void)state;
+        for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+                char *s = text_unescape_hex(cases[i][0], 255);
+                assert_non_null(s);
+                if (strcmp(s, cases[i][1]) != 0)
+                        fail_msg("'%s': got '%s', want '%s'", cases[i][0], s, cases[i][1]);
+                free(s);
+        }
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_sanitize),
                 cmocka_unit_test(test_cells),
+                cmocka_unit_test(test_unescape),
         };
         setlocale(LC_CTYPE, "C.UTF-8");
         return cmocka_run_group_tests(tests, NULL, NULL);
