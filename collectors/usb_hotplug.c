@@ -212,7 +212,8 @@ static int on_uevent(struct usb_hotplug *h, struct udev_device *dev) {
         log_debug("usb: %s %s", action, syspath);
         e = entry_find(h, syspath, !is_usb_device);
         if (is_usb_device && strcmp(action, "remove") == 0)
-                return on_removed(h, dev, e);
+                /* a root hub going (its controller's driver unloaded) is not a peripheral */
+                return e || !usb_is_root_hub(dev) ? on_removed(h, dev, e) : 0;
         if (is_usb_device && !e) {
                 if (strcmp(action, "add") != 0 || usb_is_root_hub(dev))
                         return 0;
