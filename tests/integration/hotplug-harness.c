@@ -4,7 +4,8 @@
  *   umockdev-wrapper hotplug-harness OUT STEP... -- AGENT watch ...
  *
  * STEP is `add:FILE` (a umockdev device description; its first P: is the device) or
- * `remove:SYSPATH`; `before:FILE` steps come first and are added before the agent starts. After
+ * `remove:SYSPATH`; `before:FILE` steps come first and are added before the agent starts;
+ * `silent-remove:SYSPATH` removes a device and fails if anything is reported. After
  * each step the harness waits (up to 2 s) for one JSON line and prints "STEP LATENCY_MS". The lines
  * received are appended to OUT. Exit 77 when not under umockdev-wrapper, 1 when an event did not
  * arrive. Lines that follow within FOLLOW_UP_MS (device_changed as a disk appears) are kept too.
@@ -148,6 +149,15 @@ int main(int argc, char **argv) {
                         umockdev_testbed_uevent(tb, step + 7, "remove");
                         umockdev_testbed_remove_device(tb, step + 7);
                         t_injected = now_ms();
+                } else if (strncmp(step, "silent-remove:", 14) == 0) {
+                        /* something the agent must not report */
+                        umockdev_testbed_uevent(tb, step + 14, "remove");
+                        umockdev_testbed_remove_device(tb, step + 14);
+                        if (read_line(out_pipe[0], line, sizeof(line), FOLLOW_UP_MS) == 0) {
+                                printf("%s reported: %s\n", step, line);
+                                failed = 1;
+                        }
+                        continue;
                 } else {
                         fprintf(stderr, "unknown step '%s'\n", step);
                         return 2;
