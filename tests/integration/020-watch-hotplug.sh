@@ -10,30 +10,46 @@ ROOT=/sys/devices/pci0000:00/0000:00:14.0/usb1
 "$PY" "$fx" --at 1-1 hub_keyboard_mouse >"$TMP/kbd"
 "$PY" "$fx" --at 1-2 stick >"$TMP/stick"
 "$PY" "$fx" --at 1-3 mfp >"$TMP/mfp"
+# a stick whose disk shows up after the device, as the SCSI scan makes it do for real
+"$PY" "$fx" --at 1-4 stick | "$PY" -c '
+import sys
+blocks = sys.stdin.read().strip().split("\n\n")
+open(sys.argv[1], "w").write("\n\n".join(blocks[:2]) + "\n")   # device + interface
+open(sys.argv[2], "w").write("\n\n".join(blocks[2:]) + "\n")   # scsi, disk, partition
+' "$TMP/slow-stick" "$TMP/slow-disk"
 
 umockdev-wrapper "$BUILD/tests/integration/hotplug-harness" "$TMP/events" \
 	before:"$TMP/root" before:"$TMP/kbd" \
 	add:"$TMP/stick" add:"$TMP/mfp" remove:"$ROOT/1-2" remove:"$ROOT/1-1/1-1.1" \
-	silent-remove:"$ROOT" \
+	add:"$TMP/slow-stick" add:"$TMP/slow-disk" silent-remove:"$ROOT" \
 	-- "$AGENT" -v watch >"$TMP/latency" || { cat "$TMP/latency"; fail "harness"; }
 cat "$TMP/latency"
 validate "$TMP/events"
 
 "$PY" - "$TMP/events" "$TMP/latency" <<'PY' || fail "events"
 import json, sys
-ev = [json.loads(l) for l in open(sys.argv[1])]
-# device_changed may follow an add as its disk or interfaces appear: fold them in
-seq, last = [], {}
-for e in ev:
-    d = e["device"]
-    if e["event"] == "device_changed":
-        assert seq and seq[-1][1] == d["port"], f"changed for a device not just added: {e}"
+steps, ev = [], []
+for l in open(sys.argv[1]):
+    if l.startswith("# "):
+        steps.append([])
     else:
-        seq.append((e["event"], d["port"]))
-    last[(e["event"] == "device_removed", d["port"])] = d
+        steps[-1].append(json.loads(l))
+        ev.append(steps[-1][-1])
+# each step: its event first; then only device_changed of the same device (a disk appearing)
+seq, last = [], {}
+for group in steps:
+    first = group[0]
+    seq.append((first["event"], first["device"]["port"]))
+    for e in group[1:]:
+        assert e["event"] == "device_changed" and e["device"]["port"] == first["device"]["port"], e
+    for e in group:
+        last[(e["event"] == "device_removed", e["device"]["port"])] = e["device"]
 want = [("device_added", "1-2"), ("device_added", "1-3"), ("device_removed", "1-2"),
-        ("device_removed", "1-1.1")]
+        ("device_removed", "1-1.1"), ("device_added", "1-4"), ("device_changed", "1-4")]
 assert seq == want, seq
+# the slow stick: announced without a disk, then changed with it
+slow = [e["device"] for e in ev if e["device"]["port"] == "1-4"]
+assert "disks" not in slow[0] and slow[-1]["disks"][0]["partitions"][0]["fs_label"] == "HOSO_2026"
 stick = last[(False, "1-2")]
 assert stick["serial"] == "4C530001230415116241" and stick["kinds"] == ["storage"], stick
 assert stick["disks"][0]["partitions"][0]["fs_label"] == "HOSO_2026"

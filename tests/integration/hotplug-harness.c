@@ -171,7 +171,7 @@ int main(int argc, char **argv) {
                 /* from the first uevent, and from the last (umockdev takes a few ms per
                  * sysfs device it writes) */
                 printf("%s %.1f %.1f\n", step, now_ms() - t0, now_ms() - t_injected);
-                fprintf(out, "%s\n", line);
+                fprintf(out, "# %s\n%s\n", step, line);
                 /* follow-ups: a disk that shows up after its device is a device_changed */
                 while (read_line(out_pipe[0], line, sizeof(line), FOLLOW_UP_MS) == 0)
                         fprintf(out, "%s\n", line);

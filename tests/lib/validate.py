@@ -21,7 +21,7 @@ def documents(path):
     except json.JSONDecodeError:
         pass
     for n, line in enumerate(text.splitlines(), 1):
-        if line.strip():
+        if line.strip() and not line.startswith("#"):  # comments: test harness markers
             yield json.loads(line)
 
 
