@@ -65,10 +65,9 @@ static json_t *object_schema(const struct object_desc *d) {
         json_t *props = json_object(), *required = json_array();
         json_t *o;
 
-        if (d->type_tag) {
+        /* optional: inside a wire record the envelope already says what the body is */
+        if (d->type_tag)
                 json_object_set_new(props, "type", json_pack("{s:s}", "const", d->type_tag));
-                json_array_append_new(required, json_string("type"));
-        }
         for (size_t i = 0; i < d->n_fields; i++) {
                 const struct field_desc *f = &d->fields[i];
                 json_object_set_new(props, f->name, field_schema(f));
