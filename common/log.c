@@ -5,11 +5,17 @@
 #include <string.h>
 
 static const char *log_program = "counterguard";
-static enum log_level log_max = LOG_LEVEL_WARN;
+/* Read by every logging thread, changed on reload: atomic, so a SIGHUP's new level is a
+ * plain store and no thread sees a torn value. */
+static int log_max = LOG_LEVEL_WARN;
+
+void log_set_level(enum log_level max_level) {
+        __atomic_store_n(&log_max, (int)max_level, __ATOMIC_RELAXED);
+}
 
 void log_setup(const char *program, enum log_level max_level) {
         log_program = program;
-        log_max = max_level;
+        __atomic_store_n(&log_max, (int)max_level, __ATOMIC_RELAXED);
 }
 
 static void log_vmsg(enum log_level level, int error, const char *fmt, va_list ap)
@@ -17,7 +23,8 @@ static void log_vmsg(enum log_level level, int error, const char *fmt, va_list a
 static void log_vmsg(enum log_level level, int error, const char *fmt, va_list ap) {
         char line[1024];
 
-        if (level > log_max || vsnprintf(line, sizeof(line), fmt, ap) < 0)
+        if ((int)level > __atomic_load_n(&log_max, __ATOMIC_RELAXED) ||
+            vsnprintf(line, sizeof(line), fmt, ap) < 0)
                 return;
         /* One fprintf per message so concurrent writers do not interleave within a line. */
         if (error)

@@ -12,7 +12,8 @@ enum log_level {
         LOG_LEVEL_MAX,
 };
 
-void log_setup(const char *program, enum log_level max_level);
+void log_setup(const char *program, enum log_level max_level); /* once, before threads */
+void log_set_level(enum log_level max_level);                  /* any time, from any thread */
 void log_msg(enum log_level level, int error, const char *fmt, ...)
         __attribute__((format(printf, 3, 4)));
 
