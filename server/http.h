@@ -1,0 +1,69 @@
+/* The HTTPS front: libmicrohttpd with GnuTLS, a thread pool, bodies read up to max_body,
+ * JSON answers. API resources (api_*.c) see a struct http_request with the whole body and
+ * either answer at once or hand store work to the queue (http_defer); this file is the only
+ * one that speaks libmicrohttpd. */
+#pragma once
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "config.h"
+#include "store.h"
+#include "workq.h"
+
+struct http_request;
+
+/* Runs on a store worker: do the store work, then http_set_result(). s is NULL when the
+ * worker has no database connection. */
+typedef void (*http_store_fn)(struct http_request *req, struct store *s);
+/* The same for work that shares a transaction with others (see workq.h): a negative return
+ * rolls back what it changed. */
+typedef int (*http_store_tx_fn)(struct http_request *req, struct store *s);
+
+struct http_request {
+        const struct server_config *config;
+        const char *body; /* the whole request body, not NUL-terminated */
+        size_t body_len;
+        void *data; /* the resource's own state between its handler and its store work */
+        void (*free_data)(void *data);
+};
+
+/* A header of the request (valid during the handler only). */
+const char *http_header(struct http_request *req, const char *name);
+
+/* Answer now. detail may be NULL. */
+int http_reply_error(struct http_request *req, unsigned status, const char *error,
+                     const char *detail);
+int http_reply_json(struct http_request *req, unsigned status, json_t *body); /* takes body */
+/* Send fn to the store queue; its result is answered when it is done. When the store is
+ * behind, the answer is 429 with Retry-After instead. */
+int http_defer(struct http_request *req, http_store_fn fn);
+/* As http_defer, in a transaction shared with other requests; if that fails, 503. group_key
+ * (the agent id, kept alive by the request) orders the requests within the transaction. */
+int http_defer_tx(struct http_request *req, http_store_tx_fn fn, const char *group_key);
+/* From the store work: the answer to send (takes body). */
+void http_set_result(struct http_request *req, unsigned status, json_t *body);
+void http_set_error(struct http_request *req, unsigned status, const char *error,
+                    const char *detail);
+
+/* API resources (api_enroll.c, api_records.c). */
+int api_enroll(struct http_request *req);
+int api_records(struct http_request *req);
+
+struct http_server;
+
+/* Serve on listen_fd (bound and listening; stays the caller's) with c's settings. */
+int http_start(const struct server_config *c, int listen_fd, struct workq *q,
+               struct http_server **ret);
+/* Stop accepting, let the requests in flight finish (up to wait_s seconds), stop. Returns
+ * -ETIMEDOUT when some were still waiting on the store: the caller must then exit rather
+ * than free the queue they wait on. Accepts NULL. */
+int http_stop(struct http_server *h, unsigned wait_s);
+
+/* The TLS settings work: certificate and key load and match, priorities parse. */
+int http_check_tls(const struct server_config *c);
+
+/* Bind and listen on "host:port", "[v6]:port" or "*:port" (port 0: any free one), and say
+ * where. A close-on-exec, non-blocking socket. */
+int http_listen(const char *address, int *ret_fd);
