@@ -11,6 +11,7 @@ BUILD ?= build
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
+UNITDIR ?= $(PREFIX)/lib/systemd/system
 SAN ?= 0
 FUZZ_SECONDS ?= 60
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0)
@@ -124,6 +125,10 @@ bench: all
 install: all
 	install -D -m 0755 $(BUILD)/counterguard-agent $(DESTDIR)$(BINDIR)/counterguard-agent
 	install -D -m 0644 docs/counterguard-agent.1 $(DESTDIR)$(MANDIR)/man1/counterguard-agent.1
+	install -D -m 0644 systemd/counterguard-server.service \
+		$(DESTDIR)$(UNITDIR)/counterguard-server.service
+	install -D -m 0644 systemd/counterguard.sysusers $(DESTDIR)$(PREFIX)/lib/sysusers.d/counterguard.conf
+	install -D -m 0644 systemd/counterguard.tmpfiles $(DESTDIR)$(PREFIX)/lib/tmpfiles.d/counterguard.conf
 
 clean:
 	rm -rf build

@@ -4,7 +4,10 @@
 . "$(dirname "$0")/lib.sh"
 make -s -C "$SRCDIR" install BUILD="$BUILD" DESTDIR="$TMP/root" PREFIX=/usr >"$TMP/log" 2>&1 ||
 	{ cat "$TMP/log"; fail "make install"; }
-for f in usr/bin/counterguard-agent usr/share/man/man1/counterguard-agent.1; do
+for f in usr/bin/counterguard-agent usr/share/man/man1/counterguard-agent.1 \
+	usr/bin/counterguard-server usr/share/man/man8/counterguard-server.8 \
+	usr/share/man/man5/server.ini.5 usr/lib/systemd/system/counterguard-server.service \
+	usr/lib/sysusers.d/counterguard.conf usr/lib/tmpfiles.d/counterguard.conf; do
 	[ -f "$TMP/root/$f" ] || fail "$f not installed"
 done
 [ -x "$TMP/root/usr/bin/counterguard-agent" ] || fail "agent not executable"
