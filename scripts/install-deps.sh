@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Install, from Debian's archive, what counterguard needs to build and test.
 # Idempotent and quick when everything is there: apt is only called for missing packages.
-#   scripts/install-deps.sh [build|test|bench]...   (default: build test)
+#   scripts/install-deps.sh [build|run|test|bench]...   (default: build test)
 set -euo pipefail
 
 build_pkgs=(
 	build-essential pkg-config
 	libudev-dev libjansson-dev
 	libmicrohttpd-dev libgnutls28-dev libsqlite3-dev libpq-dev libinih-dev
+)
+run_pkgs=(
+	openssl curl python3
 )
 test_pkgs=(
 	libcmocka-dev umockdev libumockdev-dev
@@ -25,9 +28,10 @@ for set in "${@:-build test}"; do
 	for s in $set; do
 		case "$s" in
 		build) want+=("${build_pkgs[@]}") ;;
+		run) want+=("${run_pkgs[@]}") ;;
 		test) want+=("${build_pkgs[@]}" "${test_pkgs[@]}") ;;
 		bench) want+=("${build_pkgs[@]}" "${test_pkgs[@]}" "${bench_pkgs[@]}") ;;
-		*) echo "install-deps: unknown set '$s' (build, test, bench)" >&2; exit 2 ;;
+		*) echo "install-deps: unknown set '$s' (build, run, test, bench)" >&2; exit 2 ;;
 		esac
 	done
 done
