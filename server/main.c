@@ -37,6 +37,9 @@ static const char usage_text[] =
         "  units add CODE --name NAME --kind KIND [--parent CODE]\n"
         "                                 add a unit; KIND is province, department,\n"
         "                                 district, commune, ward or counter\n"
+        "  units rename CODE --name NAME  correct a unit's name\n"
+        "  units remove CODE              remove a unit nothing refers to (no units under it,\n"
+        "                                 no agents, no tokens)\n"
         "  units list                     list units\n"
         "  units tree                     show the unit tree\n"
         "  dump                           every table as JSON lines on stdout\n"
@@ -223,6 +226,7 @@ static int cmd_units(const struct server_config *c, int argc, char **argv) {
         };
         const char *name = NULL, *kind = NULL, *parent = NULL, *code;
         struct store *s = NULL;
+        bool rename;
         int o, r;
 
         if (argc == 2 && (strcmp(argv[1], "list") == 0 || strcmp(argv[1], "tree") == 0)) {
@@ -232,8 +236,18 @@ static int cmd_units(const struct server_config *c, int argc, char **argv) {
                 store_close(s);
                 return r < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
         }
-        if (argc < 2 || strcmp(argv[1], "add") != 0)
-                return usage_error("units: expected add, list or tree");
+        if (argc >= 2 && strcmp(argv[1], "remove") == 0) {
+                if (argc != 3)
+                        return usage_error("units remove: expected one CODE");
+                r = open_migrated(c, &s);
+                if (r >= 0)
+                        r = store_unit_remove(s, argv[2]);
+                store_close(s);
+                return r < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+        }
+        if (argc < 2 || (strcmp(argv[1], "add") != 0 && strcmp(argv[1], "rename") != 0))
+                return usage_error("units: expected add, rename, remove, list or tree");
+        rename = strcmp(argv[1], "rename") == 0;
         argc--;
         argv++;
         optind = 0;
@@ -253,13 +267,16 @@ static int cmd_units(const struct server_config *c, int argc, char **argv) {
                 }
         }
         if (optind != argc - 1)
-                return usage_error("units add: expected one CODE");
+                return usage_error("units %s: expected one CODE", rename ? "rename" : "add");
         code = argv[optind];
-        if (!name || !kind)
+        if (rename && (!name || kind || parent))
+                return usage_error("units rename: --name and only --name");
+        if (!rename && (!name || !kind))
                 return usage_error("units add: --name and --kind are required");
         r = open_migrated(c, &s);
         if (r >= 0)
-                r = store_unit_add(s, code, name, kind, parent);
+                r = rename ? store_unit_rename(s, code, name)
+                           : store_unit_add(s, code, name, kind, parent);
         store_close(s);
         if (r == -EINVAL)
                 return EXIT_USAGE;

@@ -109,6 +109,10 @@ int store_agent_revoke(struct store *s, const char *agent_id); /* -ENOENT if unk
 int store_unit_add(struct store *s, const char *code, const char *name, const char *kind,
                    const char *parent);
 int store_units_list(struct store *s, FILE *out, bool tree);
+/* A typo in a name is fixed in place. -ENOENT. */
+int store_unit_rename(struct store *s, const char *code, const char *name);
+/* Only a unit nothing refers to (no units under it, no agents, no tokens): -EBUSY, -ENOENT. */
+int store_unit_remove(struct store *s, const char *code);
 
 /* store_ingest.c. A whole batch in one transaction: stored entirely or not at all. Records
  * already stored (same agent, same seq) are skipped. *ret_acked is the highest seq of the

@@ -157,3 +157,61 @@ int store_units_list(struct store *s, FILE *out, bool tree) {
         free(l.units);
         return r;
 }
+
+static int unit_exists(struct store *s, const char *code) {
+        struct store_params p;
+        char *found = NULL;
+        int r;
+
+        store_params_init(&p);
+        store_param_str(&p, code);
+        r = store_query_one(s, "SELECT code FROM units WHERE code = $1", &p, &found);
+        free(found);
+        if (r == 0)
+                return log_error_errno(-ENOENT, "no unit '%s' (see 'units list')", code);
+        return r < 0 ? r : 0;
+}
+
+int store_unit_rename(struct store *s, const char *code, const char *name) {
+        struct store_params p;
+        int r = unit_exists(s, code);
+
+        if (r < 0)
+                return r;
+        store_params_init(&p);
+        store_param_str(&p, code);
+        store_param_str(&p, name);
+        return store_exec(s, "UPDATE units SET name = $2 WHERE code = $1", &p, NULL, NULL);
+}
+
+int store_unit_remove(struct store *s, const char *code) {
+        /* what still refers to the unit, and how the operator would say it */
+        static const struct {
+                const char *sql;
+                const char *what;
+        } refs[] = {
+                {"SELECT count(*) FROM units WHERE parent_code = $1", "units under it"},
+                {"SELECT count(*) FROM agents WHERE unit_code = $1", "enrolled agents"},
+                {"SELECT count(*) FROM enroll_tokens WHERE unit_code = $1", "enrollment tokens"},
+        };
+        struct store_params p;
+        int r = unit_exists(s, code);
+
+        if (r < 0)
+                return r;
+        store_params_init(&p);
+        store_param_str(&p, code);
+        for (size_t i = 0; i < sizeof(refs) / sizeof(refs[0]); i++) {
+                char *n = NULL;
+                r = store_query_one(s, refs[i].sql, &p, &n);
+                if (r < 0)
+                        return r;
+                if (n && strcmp(n, "0") != 0) {
+                        log_error("unit '%s' has %s %s: it stays", code, n, refs[i].what);
+                        free(n);
+                        return -EBUSY;
+                }
+                free(n);
+        }
+        return store_exec(s, "DELETE FROM units WHERE code = $1", &p, NULL, NULL);
+}

@@ -6,7 +6,7 @@
 
 "$SERVER" --help >"$TMP/help" || fail "--help"
 for w in serve 'serve -n' migrate 'token create' '--unit' '--uses' '--expires' 'token list' 'agents list' \
-	'agents revoke' 'units add' '--name' '--kind' '--parent' 'units list' 'units tree' dump \
+	'agents revoke' 'units add' '--name' '--kind' '--parent' 'units rename' 'units remove' 'units list' 'units tree' dump \
 	'--config' '--verbose' '--version'; do
 	grep -qF -- "$w" "$TMP/help" || fail "--help does not mention '$w'"
 done
@@ -69,3 +69,20 @@ CODE=$(curl -sS -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/api/v1/pi
 [ "$CODE" = 200 ] || fail "plain ping: $CODE"
 server_stop || fail "server exit status"
 echo ok
+
+# units rename and remove: a typo is fixed in place; only a unit nothing refers to goes
+cg units add R1 --name "Tinh Sai" --kind province || fail "units add R1"
+cg units add R1Q --name "Quầy" --kind counter --parent R1 || fail "units add R1Q"
+cg units rename R1 --name "Tỉnh Đúng" || fail "units rename"
+cg units list | grep -qP '^R1\tTỉnh Đúng\tprovince' || fail "renamed name: $(cg units list)"
+[ "$(rc cg units rename NOPE --name x)" = 1 ] || fail "rename of an unknown unit: not 1"
+[ "$(rc cg units rename R1 --kind district)" = 2 ] || fail "rename without --name: not 2"
+[ "$(rc cg units remove R1)" = 1 ] || fail "removing a unit with a unit under it: not 1"
+rc cg units remove R1 >/dev/null; grep -q "has 1 units under it" "$TMP/err" || fail "remove: no reason given"
+cg token create --unit R1Q >/dev/null || fail "token for R1Q"
+[ "$(rc cg units remove R1Q)" = 1 ] || fail "removing a unit with a token: not 1"
+cg units add R2 --name "Trống" --kind province || fail "units add R2"
+cg units remove R2 || fail "units remove R2"
+! cg units list | grep -q '^R2' || fail "R2 still listed"
+[ "$(rc cg units remove R2)" = 1 ] || fail "removing an unknown unit: not 1"
+echo "units rename/remove ok"
