@@ -69,6 +69,8 @@ if [ ! -s "$STATE/agent.credential" ]; then
 	echo 0 >"$STATE/agent.seq"
 fi
 CREDENTIAL=$(cat "$STATE/agent.credential")
+# taken now, after any enrollment: the snapshot is the newest thing the server hears
+"$AGENT" inventory --format json >"$STATE/inventory.json"
 SEQ=$(($(cat "$STATE/agent.seq") + 1))
 /usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(json.dumps({"records": [{"seq": int(sys.argv[2]), "type": "snapshot", "time": d["generated_at"], "body": d}]}))' \
 	"$STATE/inventory.json" "$SEQ" >"$STATE/records.json"
