@@ -32,6 +32,7 @@ static const char usage_text[] =
         "                                 alone on stdout (default: 1 use, expires in 7 days;\n"
         "                                 --expires 0: never)\n"
         "  token list                     list tokens (never the tokens themselves)\n"
+        "  token revoke ID                no further enrollment with token ID\n"
         "  agents list                    list enrolled agents\n"
         "  agents revoke ID               refuse every further request of agent ID\n"
         "  units add CODE --name NAME --kind KIND [--parent CODE]\n"
@@ -138,7 +139,16 @@ static int cmd_token(const struct server_config *c, int argc, char **argv) {
         int o, r;
 
         if (argc < 2)
-                return usage_error("token: expected create or list");
+                return usage_error("token: expected create, list or revoke");
+        if (strcmp(argv[1], "revoke") == 0) {
+                if (argc != 3)
+                        return usage_error("token revoke: expected one ID (see 'token list')");
+                r = open_migrated(c, &s);
+                if (r >= 0)
+                        r = store_token_revoke(s, argv[2]);
+                store_close(s);
+                return r < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+        }
         if (strcmp(argv[1], "list") == 0) {
                 if (argc != 2)
                         return usage_error("token list takes no arguments");

@@ -93,6 +93,9 @@ int store_print_table(struct store *s, const char *sql, const struct store_param
 int store_token_create(struct store *s, const char *unit, int64_t uses, int64_t expires_days,
                        char **ret_token);
 int store_tokens_list(struct store *s, FILE *out);
+/* No further enrollment with the token whose public id is id (agents it enrolled stay).
+ * -ENOENT when there is none. */
+int store_token_revoke(struct store *s, const char *id);
 /* Spend one use of token and create an agent: -EACCES when the token is unknown, expired or
  * used up (one answer for all three, so the answer tells nothing about other tokens). */
 int store_enroll(struct store *s, const char *token, const struct report_host *host,

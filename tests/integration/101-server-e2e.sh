@@ -45,6 +45,16 @@ printf '{"token":"x","host":{"uptime_s":-1}}' >"$TMP/bad.json"
 post /api/v1/enroll "$TMP/bad.json"
 expect 400 "host.uptime_s"
 
+# --- a revoked token enrolls no one; the agents it enrolled stay ---
+T2=$(cg token create --unit 010101 --uses 5) || fail "token create (to revoke)"
+T2_ID=$(cg token list | tail -n 1 | cut -f1)
+cg token revoke "$T2_ID" || fail "token revoke"
+printf '{"token":"%s"}' "$T2" >"$TMP/revoked-token.json"
+post /api/v1/enroll "$TMP/revoked-token.json"
+expect 403 "enrollment refused"
+[ "$(cg token list | tail -n 1 | cut -f1,3)" = "$T2_ID	0" ] || fail "revoked token still has uses"
+cg token revoke nosuchtoken 2>/dev/null && fail "revoking an unknown token succeeded"
+
 # --- records, replay ---
 gen_batch "$TMP/b1.json" 1 1 3
 post_records "$TMP/b1.json" "$A_CRED"

@@ -5,7 +5,7 @@
 . "$(dirname "$0")/lib-server.sh"
 
 "$SERVER" --help >"$TMP/help" || fail "--help"
-for w in serve 'serve -n' migrate 'token create' '--unit' '--uses' '--expires' 'token list' 'agents list' \
+for w in serve 'serve -n' migrate 'token create' '--unit' '--uses' '--expires' 'token list' 'token revoke' 'agents list' \
 	'agents revoke' 'units add' '--name' '--kind' '--parent' 'units rename' 'units remove' 'units list' 'units tree' dump \
 	'--config' '--verbose' '--version'; do
 	grep -qF -- "$w" "$TMP/help" || fail "--help does not mention '$w'"
