@@ -19,6 +19,9 @@ expect 200
 cp "$TMP/server.crt" "$TMP/old.crt"
 make_cert # a new key pair at the same paths
 sed -i 's/^max_body = .*/max_body = 1k/' "$CONFIG"
+grep -q '^log_level' "$CONFIG" && sed -i 's/^log_level = .*/log_level = debug/' "$CONFIG" ||
+	sed -i 's/^\[server\]$/[server]\nlog_level = debug/' "$CONFIG"
+! grep -q 'agent .*records, acked' "$TMP/server.log" || fail "debug lines before log_level = debug"
 kill -HUP "$SERVER_PID"
 for ((i = 0; i < 100; i++)); do grep -q 'reloaded' "$TMP/server.log" && break; sleep 0.05; done
 grep -q 'reloaded' "$TMP/server.log" || fail "no reload: $(cat "$TMP/server.log")"
@@ -29,6 +32,11 @@ curl -sS --cacert "$TMP/old.crt" -o /dev/null "$URL/api/v1/ping" 2>/dev/null &&
 	fail "the old certificate is still served"
 CODE=$(curl -sS --cacert "$TMP/server.crt" -o /dev/null -w '%{http_code}' "$URL/api/v1/ping")
 [ "$CODE" = 200 ] || fail "ping with the new certificate: $CODE"
+# the new log level applies at once: a stored batch is now logged at debug
+gen_batch "$TMP/b2small.json" 2 0 1
+post_records "$TMP/b2small.json" "$CRED"
+expect 200
+grep -q 'agent .*records, acked' "$TMP/server.log" || fail "log_level = debug not applied on SIGHUP"
 
 # --- SIGHUP with a broken file: refused, the server goes on as it was ---
 cp "$CONFIG" "$TMP/good.ini"
