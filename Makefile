@@ -6,6 +6,7 @@
 #   make fuzz            libFuzzer on every fuzz target for FUZZ_SECONDS each
 #   make lint            clang-format, cppcheck, clang-tidy
 #   make schema          regenerate docs/report-schema-v1.json from the model
+#   make deb             Debian packages into build/packages/
 
 BUILD ?= build
 PREFIX ?= /usr/local
@@ -34,7 +35,7 @@ COMMON_PKGS := jansson
 AGENT_PKGS := libudev jansson
 TEST_PKGS := cmocka
 
-ALL_CFLAGS = $(BASE_CFLAGS) $(SAN_FLAGS) $(call pc_cflags,$(AGENT_PKGS)) $(CFLAGS)
+ALL_CFLAGS = $(BASE_CFLAGS) $(SAN_FLAGS) $(call pc_cflags,$(AGENT_PKGS)) $(CPPFLAGS) $(CFLAGS)
 ALL_LDFLAGS = $(SAN_FLAGS) $(LDFLAGS)
 
 COMMON_SRC := $(wildcard common/*.c)
@@ -51,7 +52,7 @@ FUZZ_SRC := $(filter-out tests/fuzz/fuzz-server-%,$(wildcard tests/fuzz/fuzz-*.c
 FUZZ_REPLAY := $(patsubst tests/fuzz/%.c,$(BUILD)/tests/fuzz/%-replay,$(FUZZ_SRC))
 TEST_HELPERS := $(BUILD)/tests/integration/hotplug-harness $(BUILD)/tests/gen-schema
 
-.PHONY: all check tests lint install bench fuzz schema clean
+.PHONY: all check tests lint install bench fuzz schema deb clean
 all: $(PROGRAMS)
 
 $(BUILD)/%.o: %.c
@@ -121,6 +122,9 @@ fuzz:
 
 bench: all
 	bench/run.sh
+
+deb:
+	packaging/build-deb.sh
 
 install: all
 	install -D -m 0755 $(BUILD)/counterguard-agent $(DESTDIR)$(BINDIR)/counterguard-agent
