@@ -225,9 +225,9 @@ static int decode_kinds(json_t *j, uint32_t *ret, struct path *p, struct model_e
                 return fail(err, "a device has at least one kind");
         json_array_foreach (j, i, e) {
                 int k = json_is_string(e) ? device_kind_from_string(json_string_value(e)) : -1;
-                if (k < 0) {
+                if (k < 0 || (*ret & (1u << k))) {
                         path_push(p, "[%zu]", i);
-                        return fail(err, "not a device kind");
+                        return fail(err, k < 0 ? "not a device kind" : "kind listed twice");
                 }
                 *ret |= 1u << k;
         }

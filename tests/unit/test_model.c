@@ -87,6 +87,8 @@ static const struct bad_case bad_cases[] = {
          "schema_version", "out of range"},
         {"{" BASE ",\"host\":{},\"devices\":[{\"kinds\":[\"usb\"],\"bus\":\"usb\"}]}",
          "devices[0].kinds[0]", "not a device kind"},
+        {"{" BASE ",\"host\":{},\"devices\":[{\"kinds\":[\"hub\",\"hub\"],\"bus\":\"usb\"}]}",
+         "devices[0].kinds[1]", "twice"},
         {"{" BASE ",\"host\":{},\"devices\":[{\"kinds\":[\"hub\"],\"bus\":\"usb\"},{\"kinds\":["
          "\"hub\"],\"bus\":\"usb\",\"vendor_id\":\"ABCD\"}]}",
          "devices[1].vendor_id", "4-digit hex"},
