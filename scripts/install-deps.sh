@@ -17,7 +17,7 @@ test_pkgs=(
 	python3 python3-jsonschema
 	clang libclang-rt-14-dev clang-format clang-tidy cppcheck
 	util-linux curl openssl postgresql sqlite3 valgrind
-	debhelper dpkg-dev binutils
+	debhelper dpkg-dev binutils iproute2 systemd
 )
 bench_pkgs=(
 	usbutils time hyperfine wrk
