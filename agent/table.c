@@ -82,15 +82,32 @@ static void print_cell(FILE *f, const char *s, size_t width, bool last) {
                 fputc(' ', f);
 }
 
-int table_print(const struct table *t, FILE *f) {
-        for (size_t c = 0; c < t->n_cols; c++)
-                print_cell(f, t->cols[c].header, t->widths[c], c + 1 == t->n_cols);
+/* Index of the last non-empty cell of a row: nothing is printed after it, so no line ends
+ * in padding. */
+static size_t last_filled(const char *const *cells, size_t n) {
+        size_t last = 0;
+
+        for (size_t c = 0; c < n; c++)
+                if (cells[c][0])
+                        last = c;
+        return last;
+}
+
+static void print_row(const struct table *t, const char *const *cells, FILE *f) {
+        size_t last = last_filled(cells, t->n_cols);
+
+        for (size_t c = 0; c <= last; c++)
+                print_cell(f, cells[c], t->widths[c], c == last);
         fputc('\n', f);
-        for (size_t r = 0; r < t->n_rows; r++) {
-                for (size_t c = 0; c < t->n_cols; c++)
-                        print_cell(f, t->cells[r * t->n_cols + c], t->widths[c],
-                                   c + 1 == t->n_cols);
-                fputc('\n', f);
-        }
+}
+
+int table_print(const struct table *t, FILE *f) {
+        const char *headers[t->n_cols];
+
+        for (size_t c = 0; c < t->n_cols; c++)
+                headers[c] = t->cols[c].header;
+        print_row(t, headers, f);
+        for (size_t r = 0; r < t->n_rows; r++)
+                print_row(t, (const char *const *)&t->cells[r * t->n_cols], f);
         return ferror(f) ? -EIO : 0;
 }
