@@ -40,8 +40,3 @@ int config_load(const char *path, struct server_config *ret);
 
 /* Parse an already opened config text (for tests): same as config_load. */
 int config_load_string(const char *name, const char *text, struct server_config *ret);
-
-/* "8M", "512k", "1G", "4096" into bytes. 0 or -EINVAL / -ERANGE. */
-int config_parse_size(const char *s, size_t *ret);
-/* A decimal unsigned within [min, max]. 0 or -EINVAL / -ERANGE. */
-int config_parse_uint(const char *s, unsigned min, unsigned max, unsigned *ret);

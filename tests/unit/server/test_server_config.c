@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "config.h"
+#include "ini_config.h"
 
 static void test_full(void **state) {
         struct server_config c;
@@ -141,7 +142,7 @@ static void test_sizes(void **state) {
         (void)state;
         for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
                 size_t v = 0;
-                assert_int_equal(config_parse_size(cases[i].in, &v), cases[i].ret);
+                assert_int_equal(ini_parse_size(cases[i].in, &v), cases[i].ret);
                 if (cases[i].ret == 0)
                         assert_int_equal(v, cases[i].out);
         }
