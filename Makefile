@@ -129,6 +129,7 @@ deb:
 install: all
 	install -D -m 0755 $(BUILD)/counterguard-agent $(DESTDIR)$(BINDIR)/counterguard-agent
 	install -D -m 0644 docs/counterguard-agent.1 $(DESTDIR)$(MANDIR)/man1/counterguard-agent.1
+	install -D -m 0644 docs/agent.ini.5 $(DESTDIR)$(MANDIR)/man5/agent.ini.5
 	install -D -m 0644 systemd/counterguard-server.service \
 		$(DESTDIR)$(UNITDIR)/counterguard-server.service
 	install -D -m 0644 systemd/counterguard.sysusers $(DESTDIR)$(PREFIX)/lib/sysusers.d/counterguard.conf

@@ -47,6 +47,16 @@ bool collector_set_has(collector_set set, const struct collector *c) {
         return false;
 }
 
+int inventory_locate(struct report *r, const char *unit, const char *counter) {
+        struct report_host *h = report_ensure_host(r);
+
+        if (!h)
+                return -ENOMEM;
+        if ((unit && !(h->unit = strdup(unit))) || (counter && !(h->counter = strdup(counter))))
+                return -ENOMEM;
+        return 0;
+}
+
 int inventory_collect(collector_set set, struct report *r) {
         char now[TIMEFMT_RFC3339_SIZE];
 

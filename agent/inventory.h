@@ -15,6 +15,10 @@ int collector_set_parse(const char *list, collector_set *ret, const char **ret_b
 
 bool collector_set_has(collector_set set, const struct collector *c);
 
+/* Where the PC stands, from agent.ini: set r->host's unit and counter (either may be NULL).
+ * 0 or -ENOMEM. */
+int inventory_locate(struct report *r, const char *unit, const char *counter);
+
 /* Fill r with a snapshot from every collector in set. A collector that fails is recorded in
  * r->missing; only running out of memory fails the whole inventory. */
 int inventory_collect(collector_set set, struct report *r);

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "agent_config.h"
 #include "inventory.h"
 #include "log.h"
 #include "loop.h"
@@ -19,6 +20,9 @@
 #define EXIT_USAGE 2
 
 enum format { FORMAT_TABLE, FORMAT_JSON };
+
+/* agent.ini, read once before any command runs */
+static struct agent_config config;
 
 static void usage(FILE *f) {
         fputs("Usage: counterguard-agent [OPTIONS] COMMAND [ARGS]\n"
@@ -34,6 +38,9 @@ static void usage(FILE *f) {
               "                 changed, as it happens, until interrupted\n"
               "\n"
               "Options:\n"
+              "  -c, --config FILE\n"
+              "                 agent.ini (default " AGENT_CONFIG_DEFAULT_PATH ",\n"
+              "                 if it exists): the PC's unit and counter label\n"
               "  -v, --verbose  log more (twice: debug)\n"
               "  -h, --help     this help\n"
               "      --version  the agent's version\n"
@@ -56,6 +63,8 @@ static int usage_error(const char *fmt, ...) {
 }
 
 static int parse_format(const char *s, enum format *ret, bool table_allowed) {
+        if (!s) /* getopt gives required arguments; the analyzer cannot know */
+                return -EINVAL;
         if (strcmp(s, "json") == 0)
                 *ret = FORMAT_JSON;
         else if (table_allowed && strcmp(s, "table") == 0)
@@ -108,6 +117,8 @@ static int cmd_inventory(int argc, char **argv) {
 
         report_init(&r);
         e = inventory_collect(set, &r);
+        if (e == 0)
+                e = inventory_locate(&r, config.unit, config.counter);
         if (e == 0 && fmt == FORMAT_JSON) {
                 char *s = model_dump(&report_desc, &r, true);
                 e = s ? write_all(s) : -ENOMEM;
@@ -189,6 +200,7 @@ static int cmd_watch(int argc, char **argv) {
 
 int main(int argc, char **argv) {
         static const struct option opts[] = {
+                {"config", required_argument, NULL, 'c'},
                 {"verbose", no_argument, NULL, 'v'},
                 {"help", no_argument, NULL, 'h'},
                 {"version", no_argument, NULL, 'V'},
@@ -202,14 +214,18 @@ int main(int argc, char **argv) {
                 {"watch", cmd_watch},
         };
         enum log_level level = LOG_LEVEL_WARN;
-        int c;
+        const char *config_path = NULL;
+        int c, r;
 
         /* Table widths need the terminal's idea of a character; the data is UTF-8. */
         if (!setlocale(LC_CTYPE, "C.UTF-8"))
                 (void)setlocale(LC_CTYPE, "");
         /* '+': stop at the command; its own options are parsed by it */
-        while ((c = getopt_long(argc, argv, "+vh", opts, NULL)) != -1) {
+        while ((c = getopt_long(argc, argv, "+c:vh", opts, NULL)) != -1) {
                 switch (c) {
+                case 'c':
+                        config_path = optarg;
+                        break;
                 case 'v':
                         if (level < LOG_LEVEL_DEBUG)
                                 level++;
@@ -229,12 +245,23 @@ int main(int argc, char **argv) {
                 usage(stderr);
                 return EXIT_USAGE;
         }
-        for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-                if (strcmp(argv[optind], commands[i].name) == 0) {
-                        argc -= optind;
-                        argv += optind;
-                        optind = 0; /* reset getopt for the command's own options */
-                        return commands[i].run(argc, argv);
-                }
+        for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+                if (strcmp(argv[optind], commands[i].name) != 0)
+                        continue;
+                /* a bad file stops every command: no report rather than one from the wrong
+                 * counter. Without --config, no agent.ini yet is fine. */
+                r = agent_config_load(config_path ?: AGENT_CONFIG_DEFAULT_PATH, config_path != NULL,
+                                      &config);
+                if (r == -ENOMEM)
+                        return 1;
+                if (r < 0 && (r != -ENOENT || config_path))
+                        return EXIT_USAGE;
+                argc -= optind;
+                argv += optind;
+                optind = 0; /* reset getopt for the command's own options */
+                r = commands[i].run(argc, argv);
+                agent_config_free(&config);
+                return r;
+        }
         return usage_error("unknown command '%s'", argv[optind]);
 }

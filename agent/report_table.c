@@ -44,6 +44,8 @@ static int print_host(const struct report_host *h, FILE *f) {
         {
                 const char *rows[][2] = {
                         {"Hostname", h->hostname},
+                        {"Unit", h->unit},
+                        {"Counter", h->counter},
                         {"Machine ID", h->machine_id},
                         {"OS", h->os_name},
                         {"Kernel", h->kernel},

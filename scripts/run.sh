@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The main job: build counterguard, start the central inventory server on its embedded
-# SQLite database, enroll this PC and put its inventory in it; then show what the server
-# holds. Everything lives under var/ (COUNTERGUARD_STATE to move it); run it again and the
+# SQLite database, enroll this PC (its unit and counter label in var/agent.ini) and put its
+# inventory in it; then show what the server holds. Everything lives under var/ (COUNTERGUARD_STATE to move it); run it again and the
 # same server, database and enrollment are reused.
 #   scripts/run.sh            PORT=8443 by default (COUNTERGUARD_PORT)
 set -euo pipefail
@@ -54,8 +54,11 @@ api() { # path, body file -> answer on stdout; fails on an HTTP error
 }
 
 # This PC: its unit, its enrollment (once), then its inventory as the next record.
-"$AGENT" inventory --format json >"$STATE/inventory.json"
 UNIT=LOCAL
+[ -s "$STATE/agent.ini" ] || printf '[agent]\nunit = %s\ncounter = %s\n' "$UNIT" \
+	"Quầy của máy này ($(uname -n))" >"$STATE/agent.ini"
+agent() { "$AGENT" --config "$STATE/agent.ini" "$@"; }
+agent inventory --format json >"$STATE/inventory.json"
 "$SERVER" --config "$CONFIG" units list | grep -q "^$UNIT"$'\t' ||
 	"$SERVER" --config "$CONFIG" units add "$UNIT" --name "Văn phòng này (this office)" --kind province
 if [ ! -s "$STATE/agent.credential" ]; then
@@ -70,14 +73,14 @@ if [ ! -s "$STATE/agent.credential" ]; then
 fi
 CREDENTIAL=$(cat "$STATE/agent.credential")
 # taken now, after any enrollment: the snapshot is the newest thing the server hears
-"$AGENT" inventory --format json >"$STATE/inventory.json"
+agent inventory --format json >"$STATE/inventory.json"
 SEQ=$(($(cat "$STATE/agent.seq") + 1))
 /usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(json.dumps({"records": [{"seq": int(sys.argv[2]), "type": "snapshot", "time": d["generated_at"], "body": d}]}))' \
 	"$STATE/inventory.json" "$SEQ" >"$STATE/records.json"
 ACK=$(api /api/v1/records "$STATE/records.json")
 echo "$SEQ" >"$STATE/agent.seq"
 
-"$AGENT" inventory
+agent inventory
 echo
 echo "counterguard-server is running: $URL (pid $(cat "$STATE/server.pid"), log $STATE/server.log)"
 echo "  database:  $STATE/server.db"
