@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "agent_config.h"
 #include "inventory.h"
 #include "log.h"
@@ -17,7 +18,7 @@
 #include "model.h"
 #include "report_table.h"
 
-#define EXIT_USAGE 2
+#define EXIT_USAGE CLI_EXIT_USAGE
 
 enum format { FORMAT_TABLE, FORMAT_JSON };
 
@@ -50,17 +51,7 @@ static void usage(FILE *f) {
               f);
 }
 
-static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int usage_error(const char *fmt, ...) {
-        va_list ap;
-
-        fputs("counterguard-agent: ", stderr);
-        va_start(ap, fmt);
-        vfprintf(stderr, fmt, ap);
-        va_end(ap);
-        fputs("\nTry 'counterguard-agent --help'.\n", stderr);
-        return EXIT_USAGE;
-}
+#define usage_error(...) cli_usage_error("counterguard-agent", __VA_ARGS__)
 
 static int parse_format(const char *s, enum format *ret, bool table_allowed) {
         if (!s) /* getopt gives required arguments; the analyzer cannot know */

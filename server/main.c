@@ -8,12 +8,13 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "cli.h"
 #include "config.h"
 #include "log.h"
 #include "serve.h"
 #include "store.h"
 
-#define EXIT_USAGE 2
+#define EXIT_USAGE CLI_EXIT_USAGE
 
 static const char usage_text[] =
         "Usage: counterguard-server [--config FILE] [--verbose] COMMAND [ARGS]\n"
@@ -54,18 +55,7 @@ static const char usage_text[] =
         "Exit status: 0 success, 1 failure, 2 usage or configuration error.\n"
         "See counterguard-server(8) and server.ini(5).\n";
 
-static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static int usage_error(const char *fmt, ...) {
-        va_list ap;
-
-        fputs("counterguard-server: ", stderr);
-        va_start(ap, fmt);
-        vfprintf(stderr, fmt, ap);
-        va_end(ap);
-        fputs("\nTry 'counterguard-server --help'.\n", stderr);
-        return EXIT_USAGE;
-}
+#define usage_error(...) cli_usage_error("counterguard-server", __VA_ARGS__)
 
 static int parse_int(const char *s, long long min, long long max, long long *ret) {
         char *end;

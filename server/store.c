@@ -76,6 +76,18 @@ static int first_value(void *userdata, size_t n, const char *const *columns,
         return 1; /* one row is enough */
 }
 
+int store_row_exists(struct store *s, const char *sql, const char *key) {
+        struct store_params p;
+        char *v = NULL;
+        int r;
+
+        store_params_init(&p);
+        store_param_str(&p, key);
+        r = store_query_one(s, sql, &p, &v);
+        free(v);
+        return r;
+}
+
 int store_query_one(struct store *s, const char *sql, const struct store_params *p, char **ret) {
         char *v = NULL;
         int r;

@@ -70,6 +70,8 @@ int store_exec(struct store *s, const char *sql, const struct store_params *p, s
 /* The first column of the first row, malloc'ed into *ret (NULL when there is no row or it is
  * NULL). Returns 1 when a row was found, 0 when none, -errno. */
 int store_query_one(struct store *s, const char *sql, const struct store_params *p, char **ret);
+/* Does sql, with key as $1, return a row? 1, 0, or -errno. */
+int store_row_exists(struct store *s, const char *sql, const char *key);
 
 /* Schema (store_schema.c). */
 int store_schema_version(struct store *s, int64_t *ret); /* 0 when never migrated */

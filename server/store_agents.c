@@ -108,17 +108,14 @@ int store_tokens_list(struct store *s, FILE *out) {
 
 int store_token_revoke(struct store *s, const char *id) {
         struct store_params p;
-        char *found = NULL;
-        int r;
+        int r = store_row_exists(s, "SELECT id FROM enroll_tokens WHERE id = $1", id);
 
-        store_params_init(&p);
-        store_param_str(&p, id);
-        r = store_query_one(s, "SELECT id FROM enroll_tokens WHERE id = $1", &p, &found);
-        free(found);
         if (r == 0)
                 return log_error_errno(-ENOENT, "no token '%s' (see 'token list')", id);
         if (r < 0)
                 return r;
+        store_params_init(&p);
+        store_param_str(&p, id);
         /* spent rather than deleted: token list still shows it, with no use left */
         return store_exec(s, "UPDATE enroll_tokens SET uses_left = 0 WHERE id = $1", &p, NULL,
                           NULL);

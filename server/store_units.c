@@ -159,14 +159,8 @@ int store_units_list(struct store *s, FILE *out, bool tree) {
 }
 
 static int unit_exists(struct store *s, const char *code) {
-        struct store_params p;
-        char *found = NULL;
-        int r;
+        int r = store_row_exists(s, "SELECT code FROM units WHERE code = $1", code);
 
-        store_params_init(&p);
-        store_param_str(&p, code);
-        r = store_query_one(s, "SELECT code FROM units WHERE code = $1", &p, &found);
-        free(found);
         if (r == 0)
                 return log_error_errno(-ENOENT, "no unit '%s' (see 'units list')", code);
         return r < 0 ? r : 0;
