@@ -5,6 +5,9 @@
 #   packaging/build-deb.sh          needs debhelper (scripts/install-deps.sh package)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# make reads these from the environment (the test runner exports BUILD for its sanitizer
+# build): a package is built from scratch with dpkg's flags only
+unset BUILD SAN
 top=$PWD
 out="$top/build/packages"
 work=$(mktemp -d)

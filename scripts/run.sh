@@ -7,6 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh build run
+unset BUILD SAN # make would take them from the environment; the main job is the plain build
 make -j"$(nproc)" >/dev/null
 
 STATE="${COUNTERGUARD_STATE:-$PWD/var}"

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # `make install` (the plain build, as a packager runs it) with DESTDIR and PREFIX puts the
 # programs, their man pages and the systemd files where a package expects them, and the
-# installed agent runs.
+# installed agent runs. (BUILD=build: the runner exports BUILD for the sanitizer build.)
 . "$(dirname "$0")/lib.sh"
-make -s -C "$SRCDIR" install DESTDIR="$TMP/root" PREFIX=/usr >"$TMP/log" 2>&1 ||
+make -s -C "$SRCDIR" install BUILD=build DESTDIR="$TMP/root" PREFIX=/usr >"$TMP/log" 2>&1 ||
 	{ cat "$TMP/log"; fail "make install"; }
 for f in usr/bin/counterguard-agent usr/share/man/man1/counterguard-agent.1 usr/share/man/man5/agent.ini.5 \
 	usr/bin/counterguard-server usr/share/man/man8/counterguard-server.8 \

@@ -12,6 +12,9 @@ server_deb="$SRCDIR/build/packages/counterguard-server_${version}-1_$(dpkg --pri
 [ -f "$agent_deb" ] && [ -f "$server_deb" ] || fail "packages missing: $(ls "$SRCDIR/build/packages")"
 
 dpkg-deb -f "$agent_deb" Depends | grep -q 'libudev1' || fail "agent Depends"
+# built with dpkg's flags, not the test run's sanitizers
+dpkg-deb -f "$agent_deb" Depends | grep -q 'libasan\|libubsan' && fail "agent built with sanitizers"
+dpkg-deb -f "$server_deb" Depends | grep -q 'libasan\|libubsan' && fail "server built with sanitizers"
 dpkg-deb -f "$server_deb" Depends | grep -q 'libmicrohttpd12' || fail "server Depends"
 dpkg-deb -c "$agent_deb" | awk '{print $6}' >"$TMP/agent.files"
 dpkg-deb -c "$server_deb" | awk '{print $6}' >"$TMP/server.files"
