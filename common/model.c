@@ -11,6 +11,20 @@
 #define AT(obj, off)       ((char *)(obj) + (off))
 #define AT_CONST(obj, off) ((const char *)(obj) + (off))
 
+const struct object_desc *model_find_desc(const char *name) {
+        for (const struct object_desc *const *d = model_all_descs; *d; d++)
+                if (strcmp((*d)->name, name) == 0)
+                        return *d;
+        return NULL;
+}
+
+const struct field_desc *model_find_field(const struct object_desc *d, const char *name) {
+        for (size_t i = 0; i < d->n_fields; i++)
+                if (strcmp(d->fields[i].name, name) == 0)
+                        return &d->fields[i];
+        return NULL;
+}
+
 void model_init(const struct object_desc *d, void *obj) {
         memset(obj, 0, d->size);
         for (size_t i = 0; i < d->n_fields; i++) {

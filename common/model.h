@@ -68,6 +68,11 @@ struct model_error {
         char message[256]; /* "expected 4 lowercase hex digits" */
 };
 
+/* Any struct's description by its schema name ("printer", "interface"), and a field of it
+ * by its JSON name; NULL when there is none. */
+const struct object_desc *model_find_desc(const char *name);
+const struct field_desc *model_find_field(const struct object_desc *d, const char *name);
+
 void model_init(const struct object_desc *d, void *obj);
 void model_free(const struct object_desc *d, void *obj); /* the contents; accepts NULL */
 int model_copy(const struct object_desc *d, const void *src, void *ret);

@@ -276,13 +276,6 @@ static int decode_field(const struct field_desc *f, json_t *j, void *obj, struct
         return -EINVAL;
 }
 
-static const struct field_desc *find_field(const struct object_desc *d, const char *key) {
-        for (size_t i = 0; i < d->n_fields; i++)
-                if (strcmp(d->fields[i].name, key) == 0)
-                        return &d->fields[i];
-        return NULL;
-}
-
 static int decode_object(const struct object_desc *d, json_t *j, void *ret, struct path *p,
                          struct model_error *err) {
         const char *key;
@@ -292,7 +285,7 @@ static int decode_object(const struct object_desc *d, json_t *j, void *ret, stru
         if (!json_is_object(j))
                 return fail(err, "expected an object");
         json_object_foreach (j, key, v) {
-                const struct field_desc *f = find_field(d, key);
+                const struct field_desc *f = model_find_field(d, key);
                 int r;
 
                 path_push(p, "%s%s", base ? "." : "", key);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "model.h"
 #include "report.h"
 
 int store_open(const char *url, const struct store_options *o, struct store **ret) {
@@ -54,6 +55,33 @@ void store_param_int(struct store_params *p, int64_t v) {
 
 void store_param_bool(struct store_params *p, int8_t v) {
         store_param_int(p, v < 0 ? REPORT_UNSET : (v ? 1 : 0));
+}
+
+void store_param_fields(struct store_params *p, const char *desc_name, const void *obj,
+                        const char *const *names) {
+        const struct object_desc *d = model_find_desc(desc_name);
+
+        for (; *names; names++) {
+                const struct field_desc *f = d ? model_find_field(d, *names) : NULL;
+                const char *at = (const char *)obj + (f ? f->offset : 0);
+
+                switch (f ? f->type : FIELD_TYPE_MAX) {
+                case FIELD_STRING:
+                        store_param_str(p, *(char *const *)(const void *)at);
+                        break;
+                case FIELD_INT:
+                        store_param_int(p, *(const int64_t *)(const void *)at);
+                        break;
+                case FIELD_BOOL:
+                        store_param_bool(p, *(const int8_t *)at);
+                        break;
+                default:
+                        /* a name that is not a scalar field: a programming error, which
+                         * store_exec refuses like any overflow */
+                        p->overflow = true;
+                        return;
+                }
+        }
 }
 
 int store_exec(struct store *s, const char *sql, const struct store_params *p, store_row_fn row,

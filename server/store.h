@@ -64,6 +64,10 @@ void store_params_init(struct store_params *p);
 void store_param_str(struct store_params *p, const char *s); /* NULL = SQL NULL */
 void store_param_int(struct store_params *p, int64_t v);     /* REPORT_UNSET = NULL */
 void store_param_bool(struct store_params *p, int8_t v);     /* unknown = NULL */
+/* The scalar fields `names` (NULL-terminated, JSON names) of obj, a struct of the report
+ * model named desc_name ("printer"), bound in that order with the three calls above. */
+void store_param_fields(struct store_params *p, const char *desc_name, const void *obj,
+                        const char *const *names);
 
 int store_exec(struct store *s, const char *sql, const struct store_params *p, store_row_fn row,
                void *userdata);

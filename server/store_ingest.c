@@ -77,25 +77,17 @@ int store_upsert_host(struct store *s, const char *agent_id, const char *unit,
         store_params_init(&p);
         store_param_str(&p, agent_id);
         store_param_str(&p, unit);
-        store_param_str(&p, h->machine_id);
-        store_param_str(&p, h->hostname);
-        store_param_str(&p, h->counter);
-        store_param_str(&p, h->unit);
-        store_param_str(&p, h->os_id);
-        store_param_str(&p, h->os_name);
-        store_param_str(&p, h->os_version);
-        store_param_str(&p, h->kernel);
-        store_param_str(&p, h->arch);
-        store_param_str(&p, h->dmi_vendor);
-        store_param_str(&p, h->dmi_model);
-        store_param_str(&p, h->dmi_serial);
-        store_param_str(&p, h->dmi_asset_tag);
+        store_param_fields(&p, "host", h,
+                           (const char *const[]){"machine_id", "hostname", "counter", "unit",
+                                                 "os_id", "os_name", "os_version", "kernel", "arch",
+                                                 "dmi_vendor", "dmi_model", "dmi_serial",
+                                                 "dmi_asset_tag", NULL});
         store_param_str(&p, ipv4);
         store_param_str(&p, ipv6);
         store_param_str(&p, macs);
-        store_param_int(&p, h->uptime_s);
-        store_param_str(&p, h->agent_version);
-        store_param_str(&p, h->policy_version);
+        store_param_fields(
+                &p, "host", h,
+                (const char *const[]){"uptime_s", "agent_version", "policy_version", NULL});
         store_param_str(&p, time);
         store_param_int(&p, seq);
         r = store_exec(s,
@@ -136,19 +128,10 @@ static char *device_key(const struct report_device *d) {
         return k;
 }
 
-/* The model's description of a sub-object ("interface", "disk"), found by name: model.h
- * exports only the top-level ones. */
-static const struct object_desc *find_desc(const char *name) {
-        for (const struct object_desc *const *d = model_all_descs; *d; d++)
-                if (strcmp((*d)->name, name) == 0)
-                        return *d;
-        return NULL;
-}
-
 /* A list of sub-objects as compact JSON, built from that list alone (not the whole device:
  * this runs for every device of every snapshot, on the store's thread). */
 static char *list_json(const char *desc_name, const void *items, size_t size, size_t n) {
-        const struct object_desc *d = find_desc(desc_name);
+        const struct object_desc *d = model_find_desc(desc_name);
         json_t *a = json_array();
         char *s = NULL;
 
@@ -182,16 +165,10 @@ static int upsert_device(struct ingest_ctx *c, const struct report_device *d, in
         store_param_str(&p, key);
         store_param_str(&p, c->unit);
         store_param_str(&p, kinds);
-        store_param_str(&p, d->bus);
-        store_param_str(&p, d->port);
-        store_param_str(&p, d->vendor_id);
-        store_param_str(&p, d->product_id);
-        store_param_str(&p, d->vendor);
-        store_param_str(&p, d->product);
-        store_param_str(&p, d->serial);
-        store_param_str(&p, d->usb_version);
-        store_param_int(&p, d->speed_mbps);
-        store_param_int(&p, d->device_class);
+        store_param_fields(&p, "device", d,
+                           (const char *const[]){"bus", "port", "vendor_id", "product_id", "vendor",
+                                                 "product", "serial", "usb_version", "speed_mbps",
+                                                 "device_class", NULL});
         store_param_str(&p, ifs);
         store_param_str(&p, disks);
         store_param_str(&p, d->verdict);

@@ -10,21 +10,21 @@
 #include "model.h"
 #include "store_ingest.h"
 
+/* Every row of these tables starts with its agent, its key within the agent, and the unit. */
+static void begin_row(struct store_params *p, const struct ingest_ctx *c, const char *key) {
+        store_params_init(p);
+        store_param_str(p, c->agent_id);
+        store_param_str(p, key);
+        store_param_str(p, c->unit);
+}
+
 int store_upsert_printer(struct ingest_ctx *c, const struct report_printer *x) {
         struct store_params p;
 
-        store_params_init(&p);
-        store_param_str(&p, c->agent_id);
-        store_param_str(&p, x->name);
-        store_param_str(&p, c->unit);
-        store_param_str(&p, x->make_model);
-        store_param_str(&p, x->uri);
-        store_param_str(&p, x->connection);
-        store_param_str(&p, x->location);
-        store_param_str(&p, x->info);
-        store_param_str(&p, x->state);
-        store_param_bool(&p, x->is_default);
-        store_param_bool(&p, x->accepting);
+        begin_row(&p, c, x->name);
+        store_param_fields(&p, "printer", x,
+                           (const char *const[]){"make_model", "uri", "connection", "location",
+                                                 "info", "state", "is_default", "accepting", NULL});
         store_param_str(&p, c->time);
         store_param_int(&p, c->seq);
         return store_exec(c->s,
@@ -44,14 +44,9 @@ int store_upsert_printer(struct ingest_ctx *c, const struct report_printer *x) {
 int store_upsert_scanner(struct ingest_ctx *c, const struct report_scanner *x) {
         struct store_params p;
 
-        store_params_init(&p);
-        store_param_str(&p, c->agent_id);
-        store_param_str(&p, x->name);
-        store_param_str(&p, c->unit);
-        store_param_str(&p, x->vendor);
-        store_param_str(&p, x->model);
-        store_param_str(&p, x->type);
-        store_param_str(&p, x->connection);
+        begin_row(&p, c, x->name);
+        store_param_fields(&p, "scanner", x,
+                           (const char *const[]){"vendor", "model", "type", "connection", NULL});
         store_param_str(&p, c->time);
         store_param_int(&p, c->seq);
         return store_exec(c->s,
@@ -68,17 +63,10 @@ int store_upsert_scanner(struct ingest_ctx *c, const struct report_scanner *x) {
 int store_upsert_account(struct ingest_ctx *c, const struct report_account *x) {
         struct store_params p;
 
-        store_params_init(&p);
-        store_param_str(&p, c->agent_id);
-        store_param_str(&p, x->name);
-        store_param_str(&p, c->unit);
-        store_param_int(&p, x->uid);
-        store_param_bool(&p, x->admin);
-        store_param_bool(&p, x->locked);
-        store_param_bool(&p, x->system);
-        store_param_str(&p, x->shell);
-        store_param_str(&p, x->password_changed);
-        store_param_str(&p, x->last_login);
+        begin_row(&p, c, x->name);
+        store_param_fields(&p, "account", x,
+                           (const char *const[]){"uid", "admin", "locked", "system", "shell",
+                                                 "password_changed", "last_login", NULL});
         store_param_str(&p, c->time);
         store_param_int(&p, c->seq);
         return store_exec(c->s,
@@ -102,15 +90,10 @@ int store_upsert_session(struct ingest_ctx *c, const struct report_session *x) {
         if (asprintf(&key, "%s|%s|%s", x->user, x->tty ? x->tty : "",
                      x->login_time ? x->login_time : "") < 0)
                 return -ENOMEM;
-        store_params_init(&p);
-        store_param_str(&p, c->agent_id);
-        store_param_str(&p, key);
-        store_param_str(&p, c->unit);
-        store_param_str(&p, x->user);
-        store_param_str(&p, x->tty);
-        store_param_str(&p, x->remote_address);
-        store_param_str(&p, x->login_time);
-        store_param_str(&p, x->logout_time);
+        begin_row(&p, c, key);
+        store_param_fields(&p, "session", x,
+                           (const char *const[]){"user", "tty", "remote_address", "login_time",
+                                                 "logout_time", NULL});
         store_param_str(&p, c->time);
         r = store_exec(c->s,
                        "INSERT INTO sessions (agent_id, session_key, unit_code, user_name, tty, "
@@ -134,19 +117,10 @@ int store_insert_lookup(struct ingest_ctx *c, const struct report_lookup *x) {
                      x->dest_ip ? x->dest_ip : "", (long long)x->dest_port,
                      x->exe ? x->exe : "") < 0)
                 return -ENOMEM;
-        store_params_init(&p);
-        store_param_str(&p, c->agent_id);
-        store_param_str(&p, key);
-        store_param_str(&p, c->unit);
-        store_param_str(&p, x->time);
-        store_param_str(&p, x->exe);
-        store_param_str(&p, x->sha256);
-        store_param_str(&p, x->user);
-        store_param_int(&p, x->pid);
-        store_param_str(&p, x->dest_ip);
-        store_param_int(&p, x->dest_port);
-        store_param_str(&p, x->server_name);
-        store_param_str(&p, x->verdict);
+        begin_row(&p, c, key);
+        store_param_fields(&p, "lookup", x,
+                           (const char *const[]){"time", "exe", "sha256", "user", "pid", "dest_ip",
+                                                 "dest_port", "server_name", "verdict", NULL});
         r = store_exec(c->s,
                        "INSERT INTO lookups (agent_id, lookup_key, unit_code, lookup_time, exe, "
                        "sha256, user_name, pid, dest_ip, dest_port, server_name, verdict) "
@@ -172,16 +146,10 @@ int store_open_finding(struct ingest_ctx *c, const struct report_finding *x) {
 
         if (!key)
                 return -ENOMEM;
-        store_params_init(&p);
-        store_param_str(&p, c->agent_id);
-        store_param_str(&p, key);
-        store_param_str(&p, c->unit);
-        store_param_str(&p, x->rule_id);
-        store_param_str(&p, x->severity);
-        store_param_str(&p, x->message_vi);
-        store_param_str(&p, x->message_en);
-        store_param_str(&p, x->evidence);
-        store_param_str(&p, x->legal_ref);
+        begin_row(&p, c, key);
+        store_param_fields(&p, "finding", x,
+                           (const char *const[]){"rule_id", "severity", "message_vi", "message_en",
+                                                 "evidence", "legal_ref", NULL});
         store_param_str(&p, c->time);
         store_param_int(&p, c->seq);
         /* A resolved finding that comes back is opened anew. */
@@ -227,13 +195,10 @@ int store_insert_antivirus(struct ingest_ctx *c, const struct report_antivirus *
         store_param_int(&p, c->seq);
         store_param_str(&p, x->product);
         store_param_str(&p, c->time);
-        store_param_bool(&p, x->installed);
-        store_param_bool(&p, x->running);
-        store_param_bool(&p, x->realtime);
-        store_param_bool(&p, x->managed);
-        store_param_str(&p, x->signature_version);
-        store_param_str(&p, x->signature_time);
-        store_param_int(&p, x->signature_age_days);
+        store_param_fields(&p, "antivirus", x,
+                           (const char *const[]){"installed", "running", "realtime", "managed",
+                                                 "signature_version", "signature_time",
+                                                 "signature_age_days", NULL});
         return store_exec(c->s,
                           "INSERT INTO antivirus_states (agent_id, seq, product, state_time, "
                           "installed, running, realtime, managed, signature_version, "
