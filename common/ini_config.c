@@ -183,11 +183,70 @@ static int handler(void *user, const char *section, const char *name, const char
         return fail(st, "unknown section [%s] (key '%s')", section, name);
 }
 
-static int finish(const char *name, int r, const struct parse_state *st) {
+/* Lines reach inih through this reader, from a file or a string, with their leading blanks
+ * taken off. Only upstream inih's API is used (Debian's libinih adds a run-time switch for
+ * continuation lines; others build them in): an indented line can then never continue the
+ * line before, which would silently glue an unknown line onto a key. A line too long for
+ * inih's buffer is refused here rather than read as two. */
+struct reader {
+        FILE *file;       /* or */
+        const char *text; /* the rest of the string */
+        int line;
+        bool too_long;
+        int max;
+};
+
+static char *next_line(char *buf, int size, void *stream) {
+        struct reader *rd = stream;
+        size_t n, skip;
+
+        if (rd->too_long || size < 2)
+                return NULL;
+        if (rd->file) {
+                if (!fgets(buf, size, rd->file))
+                        return NULL;
+                n = strlen(buf);
+        } else {
+                if (!*rd->text)
+                        return NULL;
+                n = strcspn(rd->text, "\n");
+                if (rd->text[n] == '\n')
+                        n++;
+                if (n > (size_t)size - 1)
+                        n = (size_t)size - 1;
+                memcpy(buf, rd->text, n);
+                buf[n] = '\0';
+                rd->text += n;
+        }
+        rd->line++;
+        /* full, no newline, and more to come: longer than inih can take */
+        if (n == (size_t)size - 1 && buf[n - 1] != '\n' &&
+            (rd->file ? !feof(rd->file) : *rd->text != '\0')) {
+                rd->too_long = true;
+                rd->max = size - 2;
+                return NULL;
+        }
+        skip = strspn(buf, " \t");
+        memmove(buf, buf + skip, n - skip + 1);
+        return buf;
+}
+
+static int parse(const char *name, struct reader *rd, const struct ini_key *keys, size_t n_keys,
+                 void *target) {
+        struct parse_state st = {.keys = keys, .n_keys = n_keys, .target = target};
+        int r;
+
+        if (n_keys > INI_MAX_KEYS)
+                return -E2BIG;
+        r = ini_parse_stream(next_line, rd, handler, &st);
         if (r == -2)
                 return -ENOMEM;
         if (r > 0) {
-                log_error("%s:%d: %s", name, r, st->error[0] ? st->error : "syntax error");
+                log_error("%s:%d: %s", name, r, st.error[0] ? st.error : "syntax error");
+                return -EINVAL;
+        }
+        if (rd->too_long) {
+                log_error("%s:%d: line longer than %d bytes", name, rd->line, rd->max);
                 return -EINVAL;
         }
         return r < 0 ? -EIO : 0;
@@ -195,29 +254,21 @@ static int finish(const char *name, int r, const struct parse_state *st) {
 
 int ini_config_load_string(const char *name, const char *text, const struct ini_key *keys,
                            size_t n_keys, void *target) {
-        struct parse_state st = {.keys = keys, .n_keys = n_keys, .target = target};
+        struct reader rd = {.text = text};
 
-        if (n_keys > INI_MAX_KEYS)
-                return -E2BIG;
-        /* Continuation lines would silently glue an unknown line onto a key. */
-        ini_allow_multiline = false;
-        return finish(name, ini_parse_string(text, handler, &st), &st);
+        return parse(name, &rd, keys, n_keys, target);
 }
 
 int ini_config_load(const char *path, const struct ini_key *keys, size_t n_keys, void *target) {
-        struct parse_state st = {.keys = keys, .n_keys = n_keys, .target = target};
-        FILE *f;
+        struct reader rd = {0};
         int r;
 
-        if (n_keys > INI_MAX_KEYS)
-                return -E2BIG;
-        f = fopen(path, "re");
-        if (!f) {
+        rd.file = fopen(path, "re");
+        if (!rd.file) {
                 r = -errno;
                 return log_error_errno(r, "%s: cannot open", path);
         }
-        ini_allow_multiline = false;
-        r = ini_parse_file(f, handler, &st);
-        fclose(f);
-        return finish(path, r, &st);
+        r = parse(path, &rd, keys, n_keys, target);
+        fclose(rd.file);
+        return r;
 }
