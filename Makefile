@@ -22,8 +22,16 @@ PKG_CONFIG ?= pkg-config
 
 WARNINGS := -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wpointer-arith -Wcast-qual -Werror
-BASE_CFLAGS := -std=gnu11 -g -O2 -D_GNU_SOURCE -DCOUNTERGUARD_VERSION='"$(VERSION)"' \
-	-Icommon -Iagent -Icollectors $(WARNINGS)
+BASE_CFLAGS := -std=gnu11 -g -O2 -D_GNU_SOURCE -DCOUNTERGUARD_VERSION='"$(VERSION)"' $(WARNINGS)
+# Each folder sees its own headers and those of the layers below it, never above: common <
+# collectors < agent, and common < server. A wrong-way #include does not compile.
+INC_common := -Icommon
+INC_collectors := -Icommon -Icollectors
+INC_agent := -Icommon -Icollectors -Iagent
+INC_server := -Icommon -Iserver
+INC_tests := -Icommon -Icollectors -Iagent
+# the include path of a source file, by its top folder
+inc_of = $(INC_$(firstword $(subst /, ,$(1))))
 ifeq ($(SAN),1)
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 endif
@@ -57,7 +65,11 @@ all: $(PROGRAMS)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+	$(CC) $(call inc_of,$<) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+# The include path of a folder, for the test that a wrong-way include fails.
+include-flags-%:
+	@echo $(INC_$*)
 
 $(BUILD)/libcommon.a: $(COMMON_OBJ)
 	@rm -f $@
@@ -73,21 +85,21 @@ $(BUILD)/counterguard-agent: $(BUILD)/agent/main.o $(BUILD)/libagent.a $(BUILD)/
 # --- tests ---
 $(BUILD)/tests/unit/%: tests/unit/%.c $(BUILD)/libagent.a $(BUILD)/libcommon.a
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(call pc_cflags,$(TEST_PKGS) umockdev-1.0) $(ALL_LDFLAGS) -o $@ $^ \
+	$(CC) $(INC_tests) $(ALL_CFLAGS) $(call pc_cflags,$(TEST_PKGS) umockdev-1.0) $(ALL_LDFLAGS) -o $@ $^ \
 		$(call pc_libs,$(AGENT_PKGS) $(TEST_PKGS) umockdev-1.0)
 
 $(BUILD)/tests/fuzz/%-replay: tests/fuzz/%.c tests/fuzz/replay.c $(BUILD)/libagent.a $(BUILD)/libcommon.a
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(call pc_libs,$(AGENT_PKGS))
+	$(CC) $(INC_tests) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(call pc_libs,$(AGENT_PKGS))
 
 $(BUILD)/tests/integration/hotplug-harness: tests/integration/hotplug-harness.c
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(call pc_cflags,umockdev-1.0) $(ALL_LDFLAGS) -o $@ $^ \
+	$(CC) $(INC_tests) $(ALL_CFLAGS) $(call pc_cflags,umockdev-1.0) $(ALL_LDFLAGS) -o $@ $^ \
 		$(call pc_libs,umockdev-1.0)
 
 $(BUILD)/tests/gen-schema: tests/gen-schema.c $(BUILD)/libcommon.a
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(call pc_libs,$(COMMON_PKGS))
+	$(CC) $(INC_common) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(call pc_libs,$(COMMON_PKGS))
 
 tests: $(PROGRAMS) $(UNIT_TESTS) $(FUZZ_REPLAY) $(TEST_HELPERS)
 
@@ -112,7 +124,7 @@ fuzz:
 		$(FUZZ_BUILD)/libagent.a $(FUZZ_BUILD)/libcommon.a
 	@set -e; for src in $(FUZZ_SRC); do \
 		t=$$(basename $$src .c); \
-		clang $(BASE_CFLAGS) $(call pc_cflags,$(AGENT_PKGS)) -fsanitize=fuzzer,address,undefined \
+		clang $(INC_tests) $(BASE_CFLAGS) $(call pc_cflags,$(AGENT_PKGS)) -fsanitize=fuzzer,address,undefined \
 			-o $(FUZZ_BUILD)/$$t $$src $(FUZZ_BUILD)/libagent.a $(FUZZ_BUILD)/libcommon.a \
 			$(call pc_libs,$(AGENT_PKGS)); \
 		mkdir -p $(FUZZ_BUILD)/corpus/$$t; \

@@ -80,3 +80,14 @@ int agent_config_load(const char *path, bool required, struct agent_config *ret)
                 return -ENOENT;
         return finish(path, ini_config_load(path, keys, 2, ret), ret);
 }
+
+int agent_config_locate(const struct agent_config *c, struct report *r) {
+        struct report_host *h = report_ensure_host(r);
+
+        if (!h)
+                return -ENOMEM;
+        if ((c->unit && !(h->unit = strdup(c->unit))) ||
+            (c->counter && !(h->counter = strdup(c->counter))))
+                return -ENOMEM;
+        return 0;
+}

@@ -4,6 +4,8 @@
 
 #include <stdbool.h>
 
+#include "report.h"
+
 #define AGENT_CONFIG_DEFAULT_PATH "/etc/counterguard/agent.ini"
 
 struct agent_config {
@@ -17,3 +19,6 @@ void agent_config_free(struct agent_config *c); /* the contents; accepts NULL */
  * key); -ENOENT when the file does not exist (logged only when `required`); -ENOMEM. */
 int agent_config_load(const char *path, bool required, struct agent_config *ret);
 int agent_config_load_string(const char *name, const char *text, struct agent_config *ret);
+
+/* Where the PC stands: set r->host's unit and counter from c. 0 or -ENOMEM. */
+int agent_config_locate(const struct agent_config *c, struct report *r);

@@ -12,11 +12,12 @@
 
 #include "cli.h"
 #include "agent_config.h"
-#include "inventory.h"
+#include "collector.h"
 #include "log.h"
 #include "loop.h"
 #include "model.h"
 #include "report_table.h"
+#include "snapshot.h"
 
 #define EXIT_USAGE CLI_EXIT_USAGE
 
@@ -26,6 +27,8 @@ enum format { FORMAT_TABLE, FORMAT_JSON };
 static struct agent_config config;
 
 static void usage(FILE *f) {
+        char names[256];
+
         fputs("Usage: counterguard-agent [OPTIONS] COMMAND [ARGS]\n"
               "\n"
               "Inventory and watch a counter PC for its inspection.\n"
@@ -33,7 +36,10 @@ static void usage(FILE *f) {
               "Commands:\n"
               "  inventory [--format table|json] [--only LIST]\n"
               "                 print this PC's identity and USB devices; LIST is a comma-\n"
-              "                 separated list of collectors (system,usb)\n"
+              "                 separated list of collectors (",
+              f);
+        fputs(collector_names(collectors, names, sizeof(names)), f);
+        fputs(")\n"
               "  watch [--format json]\n"
               "                 print one JSON line per USB device plugged, unplugged or\n"
               "                 changed, as it happens, until interrupted\n"
@@ -82,6 +88,7 @@ static int cmd_inventory(int argc, char **argv) {
         };
         enum format fmt = FORMAT_TABLE;
         collector_set set = COLLECTOR_SET_ALL;
+        char names[256];
         struct report r;
         const char *bad;
         int c, e;
@@ -93,8 +100,10 @@ static int cmd_inventory(int argc, char **argv) {
                                 return usage_error("unknown format '%s' (table, json)", optarg);
                         break;
                 case 'o':
-                        if (collector_set_parse(optarg, &set, &bad) < 0)
-                                return usage_error("unknown collector '%s' (system, usb)", bad);
+                        if (collector_set_parse(collectors, optarg, &set, &bad) < 0)
+                                return usage_error(
+                                        "unknown collector '%s' (%s)", bad,
+                                        collector_names(collectors, names, sizeof(names)));
                         break;
                 case 'h':
                         usage(stdout);
@@ -107,16 +116,15 @@ static int cmd_inventory(int argc, char **argv) {
                 return usage_error("unexpected argument '%s'", argv[optind]);
 
         report_init(&r);
-        e = inventory_collect(set, &r);
+        e = snapshot_collect(collectors, set, &r);
         if (e == 0)
-                e = inventory_locate(&r, config.unit, config.counter);
+                e = agent_config_locate(&config, &r);
         if (e == 0 && fmt == FORMAT_JSON) {
                 char *s = model_dump(&report_desc, &r, true);
                 e = s ? write_all(s) : -ENOMEM;
                 free(s);
         } else if (e == 0) {
-                e = report_table_print(&r, collector_set_has(set, &collector_system),
-                                       collector_set_has(set, &collector_usb), stdout);
+                e = report_table_print(&r, stdout);
                 if (e == 0 && fflush(stdout) != 0)
                         e = -EIO;
         }
@@ -128,16 +136,49 @@ static int cmd_inventory(int argc, char **argv) {
         return 0;
 }
 
-static void print_event(struct collector_ctx *ctx, const struct report_event *ev, void *userdata) {
+struct watch {
+        struct loop *loop;
+        struct collector_ctx *ctxs[32];
+        size_t n_ctxs;
+};
+
+static void print_event(const struct collector *c, const struct report_event *ev, void *userdata) {
+        struct watch *w = userdata;
         char *s = model_dump(&report_event_desc, ev, false);
 
-        (void)userdata;
         if (!s || write_all(s) < 0) {
                 /* stdout gone (the reader quit): nothing left to watch for */
-                log_error("%s: cannot write the event", ctx->name);
-                loop_quit(ctx->loop, 1);
+                log_error("%s: cannot write the event", c->name);
+                loop_quit(w->loop, 1);
         }
         free(s);
+}
+
+/* Every collector with an event source, on one loop, until a signal. */
+static int watch_run(struct watch *w) {
+        static const int quit_signals[] = {SIGINT, SIGTERM, SIGHUP};
+        int e = loop_new(&w->loop);
+
+        if (e == 0)
+                e = loop_quit_on_signals(w->loop, quit_signals, 3);
+        for (size_t i = 0; e == 0 && i < 32 && collectors[i]; i++) {
+                struct collector_ctx **ctx = &w->ctxs[w->n_ctxs];
+                if (!collectors[i]->init)
+                        continue;
+                e = collector_ctx_new(collectors[i], w->loop, print_event, w, ctx);
+                if (e == 0) {
+                        w->n_ctxs++;
+                        e = collector_ctx_start(*ctx);
+                }
+        }
+        if (e == 0) {
+                log_info("watching USB devices; Ctrl-C to stop");
+                e = loop_run(w->loop);
+        }
+        while (w->n_ctxs)
+                collector_ctx_free(w->ctxs[--w->n_ctxs]);
+        loop_free(w->loop);
+        return e;
 }
 
 static int cmd_watch(int argc, char **argv) {
@@ -146,10 +187,8 @@ static int cmd_watch(int argc, char **argv) {
                 {"help", no_argument, NULL, 'h'},
                 {0},
         };
-        static const int quit_signals[] = {SIGINT, SIGTERM, SIGHUP};
         enum format fmt = FORMAT_JSON;
-        struct collector_ctx ctx = {.name = collector_usb.name, .emit = print_event};
-        struct loop *l = NULL;
+        struct watch w = {0};
         int c, e;
 
         while ((c = getopt_long(argc, argv, "f:h", opts, NULL)) != -1) {
@@ -168,20 +207,7 @@ static int cmd_watch(int argc, char **argv) {
         if (optind < argc)
                 return usage_error("unexpected argument '%s'", argv[optind]);
         (void)signal(SIGPIPE, SIG_IGN);
-
-        e = loop_new(&l);
-        if (e == 0)
-                e = loop_quit_on_signals(l, quit_signals, 3);
-        if (e == 0) {
-                ctx.loop = l;
-                e = collector_usb.init(&ctx);
-        }
-        if (e == 0) {
-                log_info("watching USB devices; Ctrl-C to stop");
-                e = loop_run(l);
-        }
-        collector_usb.fini(&ctx);
-        loop_free(l);
+        e = watch_run(&w);
         if (e < 0) {
                 log_error_errno(e, "watch failed");
                 return 1;

@@ -5,8 +5,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "collector.h"
+#include "model.h"
 #include "table.h"
-#include "usb_classify.h"
 
 /* "7.5 GB" (SI units, as disk vendors print on the label) */
 static const char *human_size(int64_t bytes, char *buf, size_t size) {
@@ -24,7 +25,8 @@ static const char *human_size(int64_t bytes, char *buf, size_t size) {
         return buf;
 }
 
-static int print_host(const struct report_host *h, FILE *f) {
+static int print_host(const struct report *r, FILE *f) {
+        const struct report_host *h = r->host;
         static const struct table_column cols[] = {{"HOST", 20}, {"", 80}};
         char uptime[32] = "", ips[512] = "";
         struct table *t = table_new(cols, 2);
@@ -32,6 +34,10 @@ static int print_host(const struct report_host *h, FILE *f) {
 
         if (!t)
                 return -ENOMEM;
+        if (!h) {
+                table_free(t);
+                return 0;
+        }
         if (h->uptime_s != REPORT_UNSET)
                 snprintf(uptime, sizeof(uptime), "%" PRId64 "d %02" PRId64 ":%02" PRId64,
                          h->uptime_s / 86400, h->uptime_s / 3600 % 24, h->uptime_s / 60 % 60);
@@ -87,7 +93,7 @@ static void disk_summary(const struct report_device *d, char *buf, size_t size) 
         }
 }
 
-static int print_devices(const struct report *r, bool with_gap, FILE *f) {
+static int print_devices(const struct report *r, FILE *f) {
         static const struct table_column cols[] = {
                 {"PORT", 12},    {"KIND", 24},   {"ID", 9},    {"VENDOR", 24},
                 {"PRODUCT", 32}, {"SERIAL", 24}, {"DISK", 48},
@@ -106,7 +112,7 @@ static int print_devices(const struct report *r, bool with_gap, FILE *f) {
                         snprintf(id, sizeof(id), "%s:%s", d->vendor_id, d->product_id);
                 disk_summary(d, disk, sizeof(disk));
                 row[0] = d->port;
-                row[1] = usb_kinds_string(d->kinds, kinds, sizeof(kinds));
+                row[1] = device_kinds_string(d->kinds, kinds, sizeof(kinds));
                 row[2] = *id ? id : NULL;
                 row[3] = d->vendor;
                 row[4] = d->product;
@@ -115,7 +121,7 @@ static int print_devices(const struct report *r, bool with_gap, FILE *f) {
                 e = table_add_row(t, row);
         }
         if (e == 0) {
-                fprintf(f, "%sUSB devices: %zu\n", with_gap ? "\n" : "", r->n_devices);
+                fprintf(f, "USB devices: %zu\n", r->n_devices);
                 e = r->n_devices ? table_print(t, f) : 0;
         }
         table_free(t);
@@ -141,13 +147,89 @@ static int print_missing(const struct report *r, FILE *f) {
         return e;
 }
 
-int report_table_print(const struct report *r, bool with_host, bool with_devices, FILE *f) {
+/* A string, number or yes/no: what fits in a cell. */
+static bool is_plain(enum field_type t) {
+        return t == FIELD_STRING || t == FIELD_INT || t == FIELD_BOOL;
+}
+
+/* A section nobody wrote a printer for yet: its item's plain fields as columns. */
+static int print_generic(const struct report *r, const struct field_desc *section, FILE *f) {
+        const struct object_desc *d = section->object;
+        struct table_column cols[16];
+        const char *title = section->name;
+        size_t n_cols = 0, n_items;
+        const char *items;
+        struct table *t;
         int e = 0;
 
-        if (with_host && r->host)
-                e = print_host(r->host, f);
-        if (e == 0 && with_devices)
-                e = print_devices(r, with_host, f);
+        items = *(const char *const *)((const char *)r + section->offset);
+        if (section->type == FIELD_OBJECT)
+                n_items = items ? 1 : 0;
+        else
+                n_items = *(const size_t *)((const char *)r + section->count_offset);
+        for (size_t i = 0; i < d->n_fields && n_cols < 16; i++)
+                if (is_plain(d->fields[i].type))
+                        cols[n_cols++] = (struct table_column){d->fields[i].name, 32};
+        t = table_new(cols, n_cols);
+        if (!t)
+                return -ENOMEM;
+        for (size_t k = 0; k < n_items && e == 0; k++) {
+                const char *item = items + k * d->size;
+                char nums[16][24];
+                const char *row[16];
+                size_t c = 0;
+                for (size_t i = 0; i < d->n_fields && c < n_cols; i++) {
+                        const struct field_desc *fd = &d->fields[i];
+                        const void *v = item + fd->offset;
+                        if (!is_plain(fd->type))
+                                continue;
+                        row[c] = NULL;
+                        if (fd->type == FIELD_STRING) {
+                                row[c] = *(const char *const *)v;
+                        } else if (fd->type == FIELD_INT && *(const int64_t *)v != REPORT_UNSET) {
+                                snprintf(nums[c], sizeof(nums[c]), "%" PRId64, *(const int64_t *)v);
+                                row[c] = nums[c];
+                        } else if (fd->type == FIELD_BOOL && *(const int8_t *)v != REPORT_UNKNOWN) {
+                                row[c] = *(const int8_t *)v ? "yes" : "no";
+                        }
+                        c++;
+                }
+                e = table_add_row(t, row);
+        }
+        if (e == 0) {
+                fprintf(f, "%c%s: %zu\n", title[0] - ('a' - 'A'), title + 1, n_items);
+                e = n_items ? table_print(t, f) : 0;
+        }
+        table_free(t);
+        return e;
+}
+
+static const struct {
+        const char *section;
+        int (*print)(const struct report *r, FILE *f);
+} printers[] = {
+        {"host", print_host},
+        {"devices", print_devices},
+};
+
+int report_table_print(const struct report *r, FILE *f) {
+        int e = 0;
+
+        /* the sections of the collectors that ran, in their order, a blank line between */
+        for (size_t i = 0; i < r->n_collectors && e == 0; i++) {
+                const struct collector *c = collector_find(r->collectors[i]);
+                const struct field_desc *fd = c ? model_find_field(&report_desc, c->section) : NULL;
+                int (*print)(const struct report *, FILE *) = NULL;
+
+                if (!fd)
+                        continue;
+                for (size_t k = 0; k < sizeof(printers) / sizeof(printers[0]); k++)
+                        if (strcmp(printers[k].section, c->section) == 0)
+                                print = printers[k].print;
+                if (i > 0)
+                        fputc('\n', f);
+                e = print ? print(r, f) : print_generic(r, fd, f);
+        }
         if (e == 0)
                 e = print_missing(r, f);
         return e;

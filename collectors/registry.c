@@ -3,6 +3,9 @@
 
 #include "collector.h"
 
+extern const struct collector collector_system;
+extern const struct collector collector_usb;
+
 const struct collector *const collectors[] = {
         &collector_system,
         &collector_usb,
@@ -14,9 +17,4 @@ const struct collector *collector_find(const char *name) {
                 if (strcmp((*c)->name, name) == 0)
                         return *c;
         return NULL;
-}
-
-void collector_emit(struct collector_ctx *ctx, const struct report_event *ev) {
-        if (ctx->emit)
-                ctx->emit(ctx, ev, ctx->emit_userdata);
 }

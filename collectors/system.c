@@ -215,5 +215,6 @@ static int system_snapshot(struct collector_ctx *ctx, struct report *r) {
 
 const struct collector collector_system = {
         .name = "system",
+        .section = "host",
         .snapshot = system_snapshot,
 };

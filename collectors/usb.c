@@ -98,17 +98,10 @@ static int usb_snapshot(struct collector_ctx *ctx, struct report *r) {
         return e;
 }
 
-static int usb_init(struct collector_ctx *ctx) {
-        return ctx->loop ? usb_hotplug_start(ctx) : 0;
-}
-
-static void usb_fini(struct collector_ctx *ctx) {
-        usb_hotplug_stop(ctx);
-}
-
 const struct collector collector_usb = {
         .name = "usb",
-        .init = usb_init,
+        .section = "devices",
+        .init = usb_hotplug_start,
         .snapshot = usb_snapshot,
-        .fini = usb_fini,
+        .fini = usb_hotplug_stop,
 };

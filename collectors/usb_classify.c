@@ -2,7 +2,6 @@
  * (https://www.usb.org/defined-class-codes). */
 #include "usb_classify.h"
 
-#include <stdio.h>
 #include <string.h>
 
 #define ANY (-1)
@@ -94,22 +93,4 @@ uint32_t usb_classify(const struct usb_signals *s) {
         if (kinds & ~(1u << DEVICE_KIND_OTHER))
                 kinds &= ~(1u << DEVICE_KIND_OTHER);
         return kinds ? kinds : 1u << DEVICE_KIND_OTHER;
-}
-
-const char *usb_kinds_string(uint32_t kinds, char *buf, size_t size) {
-        size_t o = 0;
-
-        buf[0] = '\0';
-        for (int k = 0; k < DEVICE_KIND_MAX; k++) {
-                int n;
-                if (!(kinds & (1u << k)))
-                        continue;
-                n = snprintf(buf + o, size - o, "%s%s", o ? "," : "", device_kind_to_string(k));
-                if (n < 0 || (size_t)n >= size - o) {
-                        buf[o] = '\0'; /* whole names only */
-                        break;
-                }
-                o += (size_t)n;
-        }
-        return buf;
 }

@@ -20,6 +20,3 @@ struct usb_signals {
 
 /* The bit set of enum device_kind; never 0 (DEVICE_KIND_OTHER when nothing matched). */
 uint32_t usb_classify(const struct usb_signals *s);
-
-/* "storage,printer" for a bit set, into buf. */
-const char *usb_kinds_string(uint32_t kinds, char *buf, size_t size);

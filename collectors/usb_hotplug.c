@@ -6,12 +6,9 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "array.h"
 #include "log.h"
-#include "loop.h"
 #include "model.h"
 #include "sysattr.h"
 #include "timefmt.h"
@@ -32,28 +29,31 @@ struct usb_entry {
 struct usb_hotplug {
         struct udev *udev;
         struct udev_monitor *mon;
-        int timer_fd;
+        struct loop_source *monitor_source;
+        struct loop_source *timer;
         struct usb_entry *entries;
         size_t n_entries;
         struct collector_ctx *ctx;
 };
 
-static uint64_t now_usec(void) {
-        struct timespec ts;
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
-}
+/* The entry of syspath itself or, with `owner`, of the nearest usb_device above it: a disk
+ * at .../1-1/1-1.4/1-1.4:1.0/host5/... belongs to 1-1.4, not to the hub 1-1 it is behind. */
+static struct usb_entry *entry_find(struct usb_hotplug *h, const char *syspath, bool owner) {
+        struct usb_entry *best = NULL;
+        size_t best_len = 0;
 
-static struct usb_entry *entry_find(struct usb_hotplug *h, const char *syspath, bool prefix) {
         for (size_t i = 0; i < h->n_entries; i++) {
                 struct usb_entry *e = &h->entries[i];
                 size_t n = strlen(e->syspath);
                 if (strcmp(e->syspath, syspath) == 0)
                         return e;
-                if (prefix && strncmp(e->syspath, syspath, n) == 0 && syspath[n] == '/')
-                        return e;
+                if (owner && n > best_len && strncmp(e->syspath, syspath, n) == 0 &&
+                    syspath[n] == '/') {
+                        best = e;
+                        best_len = n;
+                }
         }
-        return NULL;
+        return best;
 }
 
 static struct usb_entry *entry_add(struct usb_hotplug *h, const char *syspath) {
@@ -91,19 +91,16 @@ static void emit(struct usb_hotplug *h, const char *what, struct report_device *
 }
 
 static int arm_timer(struct usb_hotplug *h) {
-        uint64_t next = 0, now = now_usec();
+        uint64_t next = LOOP_TIMER_OFF;
 
         for (size_t i = 0; i < h->n_entries; i++)
-                if (h->entries[i].deadline && (!next || h->entries[i].deadline < next))
+                if (h->entries[i].deadline && h->entries[i].deadline < next)
                         next = h->entries[i].deadline;
-        if (!next)
-                return loop_timer_arm(h->timer_fd, 0);
-        /* 1 µs rather than 0: an armed timerfd with a zero value means "disarmed" */
-        return loop_timer_arm(h->timer_fd, next > now ? next - now : 1);
+        return loop_timer_set_at(h->timer, next);
 }
 
 static void schedule(struct usb_entry *e) {
-        uint64_t now = now_usec();
+        uint64_t now = loop_now();
 
         if (!e->deadline)
                 e->first_event = now;
@@ -142,9 +139,9 @@ static int settle(struct usb_hotplug *h, struct usb_entry *e) {
         }
         /* Not all its interfaces are there yet: wait for them, up to the cap. */
         if ((int64_t)d.n_interfaces < want_interfaces &&
-            now_usec() < e->first_event + USB_SETTLE_MAX_USEC) {
+            loop_now() < e->first_event + USB_SETTLE_MAX_USEC) {
                 report_device_free(&d);
-                e->deadline = now_usec() + USB_SETTLE_USEC;
+                e->deadline = loop_now() + USB_SETTLE_USEC;
                 return 0;
         }
         if (!e->announced)
@@ -209,7 +206,7 @@ static int on_uevent(struct usb_hotplug *h, struct udev_device *dev) {
 
         if (!action || !syspath)
                 return 0;
-        log_debug("usb: %s %s", action, syspath);
+        collector_log(h->ctx, LOG_LEVEL_DEBUG, "%s %s", action, syspath);
         e = entry_find(h, syspath, !is_usb_device);
         if (is_usb_device && strcmp(action, "remove") == 0)
                 /* a root hub going (its controller's driver unloaded) is not a peripheral */
@@ -226,11 +223,12 @@ static int on_uevent(struct usb_hotplug *h, struct udev_device *dev) {
         return arm_timer(h);
 }
 
-static int on_monitor(int fd, uint32_t events, void *userdata) {
+static int on_monitor(struct loop_source *s, int fd, uint32_t events, void *userdata) {
         struct usb_hotplug *h = userdata;
         struct udev_device *dev;
         int r = 0;
 
+        (void)s;
         (void)fd;
         (void)events;
         /* drain: several events may be queued behind one wakeup */
@@ -241,14 +239,11 @@ static int on_monitor(int fd, uint32_t events, void *userdata) {
         return r;
 }
 
-static int on_timer(int fd, uint32_t events, void *userdata) {
+static int on_timer(struct loop_source *s, uint64_t now, void *userdata) {
         struct usb_hotplug *h = userdata;
-        uint64_t expirations, now = now_usec();
         int r = 0;
 
-        (void)events;
-        if (read(fd, &expirations, sizeof(expirations)) < 0 && errno != EAGAIN)
-                return -errno;
+        (void)s;
         for (size_t i = 0; i < h->n_entries && r >= 0; i++)
                 if (h->entries[i].deadline && h->entries[i].deadline <= now)
                         r = settle(h, &h->entries[i]);
@@ -277,9 +272,8 @@ int usb_hotplug_start(struct collector_ctx *ctx) {
 
         if (!h)
                 return -ENOMEM;
-        ctx->state = h;
+        collector_set_state(ctx, h);
         h->ctx = ctx;
-        h->timer_fd = -1;
         h->udev = udev_new();
         if (!h->udev)
                 return -ENOMEM;
@@ -287,43 +281,36 @@ int usb_hotplug_start(struct collector_ctx *ctx) {
          * ID_FS_LABEL are there. */
         h->mon = udev_monitor_new_from_netlink(h->udev, "udev");
         if (!h->mon)
-                return log_error_errno(-EIO, "usb: cannot open a udev monitor");
+                return collector_log_errno(ctx, LOG_LEVEL_ERROR, -EIO,
+                                           "cannot open a udev monitor");
         for (size_t i = 0; i < sizeof(subsystems) / sizeof(subsystems[0]); i++)
                 if ((r = udev_monitor_filter_add_match_subsystem_devtype(h->mon, subsystems[i],
                                                                          NULL)) < 0)
                         return r;
         if ((r = udev_monitor_enable_receiving(h->mon)) < 0)
-                return log_error_errno(r, "usb: cannot receive udev events");
+                return collector_log_errno(ctx, LOG_LEVEL_ERROR, r, "cannot receive udev events");
         /* Large enough not to lose a burst (a hub with many devices plugged at once). */
         (void)udev_monitor_set_receive_buffer_size(h->mon, 4 * 1024 * 1024);
-        h->timer_fd = loop_timer_new();
-        if (h->timer_fd < 0)
-                return h->timer_fd;
-        if ((r = loop_add(ctx->loop, udev_monitor_get_fd(h->mon), on_monitor, h)) < 0 ||
-            (r = loop_add(ctx->loop, h->timer_fd, on_timer, h)) < 0)
+        if ((r = collector_add_io(ctx, udev_monitor_get_fd(h->mon), LOOP_IN, on_monitor, h,
+                                  &h->monitor_source)) < 0 ||
+            (r = collector_add_timer(ctx, LOOP_TIMER_OFF, on_timer, h, &h->timer)) < 0)
                 return r;
         r = usb_enumerate(h->udev, seed, h, NULL);
         return r == -EIO ? 0 : r;
 }
 
 void usb_hotplug_stop(struct collector_ctx *ctx) {
-        struct usb_hotplug *h = ctx->state;
+        struct usb_hotplug *h = collector_state(ctx);
 
         if (!h)
                 return;
-        if (ctx->loop) {
-                if (h->mon)
-                        (void)loop_remove(ctx->loop, udev_monitor_get_fd(h->mon));
-                if (h->timer_fd >= 0)
-                        (void)loop_remove(ctx->loop, h->timer_fd);
-        }
-        if (h->timer_fd >= 0)
-                close(h->timer_fd);
+        loop_source_free(h->monitor_source);
+        loop_source_free(h->timer);
         while (h->n_entries)
                 entry_drop(h, &h->entries[h->n_entries - 1]);
         free(h->entries);
         udev_monitor_unref(h->mon);
         udev_unref(h->udev);
         free(h);
-        ctx->state = NULL;
+        collector_set_state(ctx, NULL);
 }

@@ -76,6 +76,10 @@ const struct field_desc *model_find_field(const struct object_desc *d, const cha
 void model_init(const struct object_desc *d, void *obj);
 void model_free(const struct object_desc *d, void *obj); /* the contents; accepts NULL */
 int model_copy(const struct object_desc *d, const void *src, void *ret);
+/* Move src's facts into dst: lists are appended, a field dst lacks is taken from src, one it
+ * has is kept. src is left empty (freed and re-initialised) on success; on -ENOMEM both stay
+ * freeable, and some facts may have moved. */
+int model_merge(const struct object_desc *d, void *dst, void *src);
 
 /* The JSON object for obj; NULL on out of memory. Unknown facts are left out. */
 json_t *model_to_json(const struct object_desc *d, const void *obj);

@@ -2,6 +2,7 @@
 #include "report.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,6 +24,24 @@ static const char *const kind_names[DEVICE_KIND_MAX] = {
 
 const char *device_kind_to_string(enum device_kind k) {
         return (unsigned)k < DEVICE_KIND_MAX ? kind_names[k] : NULL;
+}
+
+const char *device_kinds_string(uint32_t kinds, char *buf, size_t size) {
+        size_t o = 0;
+
+        buf[0] = '\0';
+        for (int k = 0; k < DEVICE_KIND_MAX; k++) {
+                int n;
+                if (!(kinds & (1u << k)))
+                        continue;
+                n = snprintf(buf + o, size - o, "%s%s", o ? "," : "", device_kind_to_string(k));
+                if (n < 0 || (size_t)n >= size - o) {
+                        buf[o] = '\0'; /* whole names only */
+                        break;
+                }
+                o += (size_t)n;
+        }
+        return buf;
 }
 
 int device_kind_from_string(const char *s) {

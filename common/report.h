@@ -37,6 +37,8 @@ enum device_kind {
 
 const char *device_kind_to_string(enum device_kind k);
 int device_kind_from_string(const char *s); /* the kind, or -EINVAL */
+/* "storage,printer" for a bit set of kinds, into buf (whole names only). */
+const char *device_kinds_string(uint32_t kinds, char *buf, size_t size);
 
 struct report_missing {
         char *fact;   /* "host.machine_id", "devices[1-2].serial" */

@@ -3,7 +3,7 @@
 #   make tests                           + its unit tests and fuzz replay
 #   make fuzz                            + libFuzzer on fuzz-server-* targets
 SERVER_PKGS := libmicrohttpd gnutls sqlite3 libpq inih jansson
-SERVER_CFLAGS = $(ALL_CFLAGS) -Iserver $(call pc_cflags,$(SERVER_PKGS))
+SERVER_CFLAGS = $(INC_server) $(ALL_CFLAGS) $(call pc_cflags,$(SERVER_PKGS))
 SERVER_LIBS = $(call pc_libs,$(SERVER_PKGS)) -lpthread
 
 SERVER_SRC := $(wildcard server/*.c)
@@ -54,7 +54,7 @@ fuzz-server:
 	@mkdir -p $(FUZZ_BUILD)
 	@set -e; for src in $(SERVER_FUZZ_SRC); do \
 		t=$$(basename $$src .c); \
-		clang $(BASE_CFLAGS) -Iserver $(call pc_cflags,$(SERVER_PKGS)) \
+		clang $(INC_server) $(BASE_CFLAGS) $(call pc_cflags,$(SERVER_PKGS)) \
 			-fsanitize=fuzzer,address,undefined -o $(FUZZ_BUILD)/$$t $$src \
 			$(filter-out server/main.c,$(SERVER_SRC)) $(COMMON_SRC) $(SERVER_LIBS); \
 		mkdir -p $(FUZZ_BUILD)/corpus/$$t; \

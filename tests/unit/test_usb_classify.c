@@ -101,8 +101,8 @@ static void test_classify_table(void **state) {
                 if (got != r->want) {
                         char g[128], w[128];
                         fail_msg("%s: got %s, want %s", r->what,
-                                 usb_kinds_string(got, g, sizeof(g)),
-                                 usb_kinds_string(r->want, w, sizeof(w)));
+                                 device_kinds_string(got, g, sizeof(g)),
+                                 device_kinds_string(r->want, w, sizeof(w)));
                 }
         }
 }
@@ -112,10 +112,10 @@ static void test_kinds_string(void **state) {
 
         (void)state;
         assert_string_equal(
-                usb_kinds_string(K(STORAGE) | K(PRINTER) | K(SCANNER), buf, sizeof(buf)),
+                device_kinds_string(K(STORAGE) | K(PRINTER) | K(SCANNER), buf, sizeof(buf)),
                 "storage,printer,scanner");
         /* a small buffer is cut, never overrun */
-        assert_string_equal(usb_kinds_string(K(STORAGE) | K(PRINTER), buf, 10), "storage");
+        assert_string_equal(device_kinds_string(K(STORAGE) | K(PRINTER), buf, 10), "storage");
 }
 
 int main(void) {

@@ -1,0 +1,213 @@
+/* A collector's snapshot in a child process: see snapshot_aside.h. */
+#include "snapshot_aside.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "model.h"
+#include "timefmt.h"
+
+struct aside {
+        const struct collector *collector;
+        pid_t pid;
+        int fd;
+        struct loop_source *io;
+        struct loop_source *deadline;
+        char *buf;
+        size_t len, cap;
+        aside_done_fn done;
+        void *userdata;
+};
+
+static int write_all(int fd, const char *s, size_t n) {
+        while (n > 0) {
+                ssize_t w = write(fd, s, n);
+                if (w < 0 && errno == EINTR)
+                        continue;
+                if (w <= 0)
+                        return -errno;
+                s += w;
+                n -= (size_t)w;
+        }
+        return 0;
+}
+
+/* The child: run the snapshot, send the report, exit with its error (0 when it worked). */
+static _Noreturn void child_main(const struct collector *c, int fd) {
+        struct collector_ctx *ctx = NULL;
+        char now[TIMEFMT_RFC3339_SIZE], *json;
+        sigset_t none;
+        struct report r;
+        int e;
+
+        /* the loop blocked the signals it reads from a signalfd; the child has no loop */
+        sigemptyset(&none);
+        (void)sigprocmask(SIG_SETMASK, &none, NULL);
+        report_init(&r);
+        timefmt_now_rfc3339(now);
+        r.generated_at = strdup(now);
+        e = r.generated_at ? collector_ctx_new(c, NULL, NULL, NULL, &ctx) : -ENOMEM;
+        if (e == 0)
+                e = c->snapshot(ctx, &r);
+        collector_ctx_free(ctx);
+        json = model_dump(&report_desc, &r, false);
+        if (!json || write_all(fd, json, strlen(json)) < 0)
+                e = e < 0 ? e : -EIO;
+        /* _exit: the parent's atexit handlers and stdio buffers are the parent's */
+        _exit(e < 0 ? (-e > 255 ? 255 : -e) : 0);
+}
+
+static void stop_child(struct aside *a) {
+        if (a->pid <= 0)
+                return;
+        kill(a->pid, SIGKILL);
+        while (waitpid(a->pid, NULL, 0) < 0 && errno == EINTR)
+                ;
+        a->pid = 0;
+        a->len = 0; /* half a report is not a report */
+}
+
+static void finish(struct aside *a, const char *failure) {
+        struct model_error err = {{0}, {0}};
+        char why[sizeof(err.path) + sizeof(err.message) + 64];
+        struct report r;
+
+        loop_source_free(a->io);
+        loop_source_free(a->deadline);
+        a->io = a->deadline = NULL;
+        report_init(&r);
+        if (a->len && model_parse(&report_desc, a->buf, a->len, &r, &err) < 0 && !failure) {
+                snprintf(why, sizeof(why), "sent an invalid report: %s: %s", err.path, err.message);
+                failure = why;
+        }
+        a->done(a, &r, failure, a->userdata);
+        report_free(&r);
+}
+
+/* The child closed its end: it is done, or it died. */
+static void reap(struct aside *a) {
+        char why[64];
+        int status = 0;
+
+        while (waitpid(a->pid, &status, 0) < 0 && errno == EINTR)
+                ;
+        a->pid = 0;
+        if (WIFSIGNALED(status)) {
+                snprintf(why, sizeof(why), "killed by signal %d", WTERMSIG(status));
+                finish(a, why);
+        } else if (WIFEXITED(status) && WEXITSTATUS(status) != 0) {
+                finish(a, strerror(WEXITSTATUS(status)));
+        } else {
+                finish(a, NULL);
+        }
+}
+
+static int on_output(struct loop_source *s, int fd, uint32_t revents, void *userdata) {
+        struct aside *a = userdata;
+
+        (void)s;
+        (void)revents;
+        for (;;) {
+                ssize_t n;
+                if (a->len == a->cap) {
+                        size_t cap = a->cap ? 2 * a->cap : 16384;
+                        char *b;
+                        if (cap > ASIDE_MAX_OUTPUT) {
+                                stop_child(a);
+                                finish(a, "sent too much");
+                                return 0;
+                        }
+                        b = realloc(a->buf, cap);
+                        if (!b)
+                                return -ENOMEM;
+                        a->buf = b;
+                        a->cap = cap;
+                }
+                n = read(fd, a->buf + a->len, a->cap - a->len);
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n < 0 && errno == EAGAIN)
+                        return 0;
+                if (n <= 0)
+                        break;
+                a->len += (size_t)n;
+        }
+        reap(a);
+        return 0;
+}
+
+static int on_deadline(struct loop_source *s, uint64_t now, void *userdata) {
+        struct aside *a = userdata;
+        char why[64];
+
+        (void)s;
+        (void)now;
+        stop_child(a);
+        snprintf(why, sizeof(why), "did not finish within %u ms", a->collector->timeout_ms);
+        finish(a, why);
+        return 0;
+}
+
+int aside_start(struct loop *l, const struct collector *c, aside_done_fn done, void *userdata,
+                struct aside **ret) {
+        struct aside *a = calloc(1, sizeof(*a));
+        int p[2], r;
+
+        if (!a)
+                return -ENOMEM;
+        a->collector = c;
+        a->done = done;
+        a->userdata = userdata;
+        a->fd = -1;
+        if (pipe2(p, O_CLOEXEC) < 0) {
+                r = -errno;
+                free(a);
+                return r;
+        }
+        fflush(NULL); /* nothing buffered is written twice */
+        a->pid = fork();
+        if (a->pid < 0) {
+                r = -errno;
+                close(p[0]);
+                close(p[1]);
+                free(a);
+                return r;
+        }
+        if (a->pid == 0) {
+                close(p[0]);
+                child_main(c, p[1]);
+        }
+        close(p[1]);
+        a->fd = p[0];
+        r = fcntl(a->fd, F_SETFL, O_NONBLOCK) < 0 ? -errno : 0;
+        if (r == 0)
+                r = loop_add_io(l, a->fd, LOOP_IN, on_output, a, &a->io);
+        if (r == 0)
+                r = loop_add_timer(l, (uint64_t)c->timeout_ms * 1000, on_deadline, a, &a->deadline);
+        if (r < 0) {
+                aside_free(a);
+                return r;
+        }
+        log_debug("%s: snapshot in process %d", c->name, (int)a->pid);
+        *ret = a;
+        return 0;
+}
+
+void aside_free(struct aside *a) {
+        if (!a)
+                return;
+        loop_source_free(a->io);
+        loop_source_free(a->deadline);
+        stop_child(a);
+        if (a->fd >= 0)
+                close(a->fd);
+        free(a->buf);
+        free(a);
+}

@@ -1,0 +1,106 @@
+/* The collector's context: what a collector may ask of whoever runs it (collector.h). The
+ * runner (the agent's watch and daemon, a test) makes one per collector and owns it. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "collector.h"
+
+struct collector_ctx {
+        const struct collector *collector;
+        struct loop *loop; /* NULL: a snapshot only */
+        collector_listen_fn listen;
+        void *listen_userdata;
+        void *state;
+        bool started;
+};
+
+int collector_ctx_new(const struct collector *c, struct loop *l, collector_listen_fn listen,
+                      void *userdata, struct collector_ctx **ret) {
+        struct collector_ctx *ctx = calloc(1, sizeof(*ctx));
+
+        if (!ctx)
+                return -ENOMEM;
+        ctx->collector = c;
+        ctx->loop = l;
+        ctx->listen = listen;
+        ctx->listen_userdata = userdata;
+        *ret = ctx;
+        return 0;
+}
+
+int collector_ctx_start(struct collector_ctx *ctx) {
+        ctx->started = true; /* fini runs even if init fails half-way */
+        return ctx->collector->init ? ctx->collector->init(ctx) : 0;
+}
+
+void collector_ctx_free(struct collector_ctx *ctx) {
+        if (!ctx)
+                return;
+        if (ctx->started && ctx->collector->fini)
+                ctx->collector->fini(ctx);
+        free(ctx);
+}
+
+const struct collector *collector_ctx_collector(const struct collector_ctx *ctx) {
+        return ctx->collector;
+}
+
+const char *collector_name(const struct collector_ctx *ctx) {
+        return ctx->collector->name;
+}
+
+void *collector_state(const struct collector_ctx *ctx) {
+        return ctx->state;
+}
+
+void collector_set_state(struct collector_ctx *ctx, void *state) {
+        ctx->state = state;
+}
+
+int collector_add_io(struct collector_ctx *ctx, int fd, uint32_t events, loop_io_fn fn,
+                     void *userdata, struct loop_source **ret) {
+        if (!ctx->loop)
+                return -EOPNOTSUPP;
+        return loop_add_io(ctx->loop, fd, events, fn, userdata, ret);
+}
+
+int collector_add_timer(struct collector_ctx *ctx, uint64_t usec, loop_timer_fn fn, void *userdata,
+                        struct loop_source **ret) {
+        if (!ctx->loop)
+                return -EOPNOTSUPP;
+        return loop_add_timer(ctx->loop, usec, fn, userdata, ret);
+}
+
+void collector_emit(struct collector_ctx *ctx, const struct report_event *ev) {
+        if (ctx->listen)
+                ctx->listen(ctx->collector, ev, ctx->listen_userdata);
+}
+
+static void vlog_prefixed(const struct collector_ctx *ctx, enum log_level level, int error,
+                          const char *fmt, va_list ap) __attribute__((format(printf, 4, 0)));
+static void vlog_prefixed(const struct collector_ctx *ctx, enum log_level level, int error,
+                          const char *fmt, va_list ap) {
+        char msg[900];
+
+        if (vsnprintf(msg, sizeof(msg), fmt, ap) >= 0)
+                log_msg(level, error, "%s: %s", ctx->collector->name, msg);
+}
+
+void collector_log(const struct collector_ctx *ctx, enum log_level level, const char *fmt, ...) {
+        va_list ap;
+
+        va_start(ap, fmt);
+        vlog_prefixed(ctx, level, 0, fmt, ap);
+        va_end(ap);
+}
+
+int collector_log_errno(const struct collector_ctx *ctx, enum log_level level, int error,
+                        const char *fmt, ...) {
+        va_list ap;
+
+        va_start(ap, fmt);
+        vlog_prefixed(ctx, level, error, fmt, ap);
+        va_end(ap);
+        return error;
+}
