@@ -11,7 +11,8 @@ cd "$(dirname "$0")/.."
 BUILD="${BUILD:-$PWD/build}"
 SERVER="$BUILD/counterguard-server"
 SECS="${1:-10}"
-PGBIN=/usr/lib/postgresql/15/bin
+. tests/lib/postgres.sh
+PGBIN=$(pg_bindir) || { echo "PostgreSQL's server (initdb) is not installed"; exit 1; }
 [ -x "$SERVER" ] || { echo "build $SERVER first (make)"; exit 1; }
 command -v wrk >/dev/null || { echo "wrk is not installed (scripts/install-deps.sh bench)"; exit 1; }
 ulimit -n 16384 2>/dev/null || true
@@ -22,7 +23,7 @@ pids=()
 cleanup() {
 	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
 	wait 2>/dev/null || true
-	[ -d "$tmp/pg/data" ] && runuser -u postgres -- "$PGBIN/pg_ctl" -D "$tmp/pg/data" -m fast stop >/dev/null 2>&1
+	[ -d "$tmp/pg/data" ] && pg_as_owner "$PGBIN/pg_ctl" -D "$tmp/pg/data" -m fast stop >/dev/null 2>&1
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -138,8 +139,8 @@ LUA
 pg_start() {
 	mkdir -p "$tmp/pg"
 	chown postgres "$tmp/pg"
-	runuser -u postgres -- "$PGBIN/initdb" -D "$tmp/pg/data" -A trust -U postgres -E UTF8 >/dev/null
-	runuser -u postgres -- "$PGBIN/pg_ctl" -D "$tmp/pg/data" -w -l "$tmp/pg/log" \
+	pg_as_owner "$PGBIN/initdb" -D "$tmp/pg/data" -A trust -U postgres -E UTF8 >/dev/null
+	pg_as_owner "$PGBIN/pg_ctl" -D "$tmp/pg/data" -w -l "$tmp/pg/log" \
 		-o "-k $tmp/pg -p 5432 -c listen_addresses='' -c max_connections=50" start >/dev/null
 	psql -q -h "$tmp/pg" -U postgres -c 'CREATE DATABASE cg' >/dev/null
 }

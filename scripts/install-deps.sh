@@ -15,7 +15,7 @@ run_pkgs=(
 test_pkgs=(
 	libcmocka-dev umockdev libumockdev-dev
 	python3 python3-jsonschema
-	clang libclang-rt-14-dev clang-format clang-tidy cppcheck
+	clang clang-format clang-tidy cppcheck
 	util-linux curl openssl postgresql sqlite3 valgrind
 	debhelper dpkg-dev binutils iproute2 systemd
 )
@@ -37,22 +37,35 @@ for set in "${@:-build test}"; do
 	done
 done
 
-missing=()
-for p in "${want[@]}"; do
-	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
-		missing+=("$p")
+# Install what of "$@" is not installed yet.
+install_missing() {
+	local missing=() p
+	for p in "$@"; do
+		if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+			missing+=("$p")
+		fi
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	if [ "$(id -u)" -ne 0 ]; then
+		if command -v sudo >/dev/null; then SUDO=sudo; else
+			echo "install-deps: need root to install: ${missing[*]}" >&2; exit 1
+		fi
+	else
+		SUDO=
 	fi
-done
-[ ${#missing[@]} -eq 0 ] && exit 0
+	echo "install-deps: installing ${missing[*]}" >&2
+	export DEBIAN_FRONTEND=noninteractive
+	$SUDO apt-get -o DPkg::Lock::Timeout=600 update -qq
+	$SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
 
-if [ "$(id -u)" -ne 0 ]; then
-	if command -v sudo >/dev/null; then SUDO=sudo; else
-		echo "install-deps: need root to install: ${missing[*]}" >&2; exit 1
+install_missing "${want[@]}"
+
+# libFuzzer's runtime comes with the compiler's version (libclang-rt-14-dev for Debian 12's
+# clang 14, -19- for Debian 13's): ask the installed clang where its runtime would be.
+if command -v clang >/dev/null && [[ " ${want[*]} " == *" clang "* ]]; then
+	rt_dir=$(clang -print-resource-dir)
+	if ! compgen -G "$rt_dir/lib/*/libclang_rt.fuzzer*.a" >/dev/null; then
+		install_missing "libclang-rt-$(clang -dumpversion | cut -d. -f1)-dev"
 	fi
-else
-	SUDO=
 fi
-echo "install-deps: installing ${missing[*]}" >&2
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get -o DPkg::Lock::Timeout=600 update -qq
-$SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

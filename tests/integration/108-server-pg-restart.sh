@@ -16,7 +16,7 @@ gen_batch "$TMP/b2.json" 10 1 2
 post_records "$TMP/b1.json" "$CRED"
 expect 200 '"acked_seq":3'
 
-runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PG_DIR/data" -m fast stop >/dev/null || fail "pg stop"
+pg_as_owner "$PGBIN/pg_ctl" -D "$PG_DIR/data" -m fast stop >/dev/null || fail "pg stop"
 post_records "$TMP/b2.json" "$CRED"
 expect 503 "store unavailable"
 grep -qi '^Retry-After: 3' <(curl -sS --cacert "$TMP/server.crt" -o /dev/null -D - \
@@ -24,7 +24,7 @@ grep -qi '^Retry-After: 3' <(curl -sS --cacert "$TMP/server.crt" -o /dev/null -D
 	fail "no Retry-After on 503"
 kill -0 "$SERVER_PID" || fail "server died with its database"
 
-runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PG_DIR/data" -w -l "$PG_DIR/server.log" \
+pg_as_owner "$PGBIN/pg_ctl" -D "$PG_DIR/data" -w -l "$PG_DIR/server.log" \
 	-o "-k $PG_DIR -p 5432 -c listen_addresses='' -c fsync=off" start >/dev/null || fail "pg start"
 ok=0
 for ((i = 0; i < 20; i++)); do

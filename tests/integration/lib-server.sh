@@ -7,7 +7,9 @@ SERVER="$BUILD/counterguard-server"
 [ -x "$SERVER" ] || skip "$SERVER is not built"
 need curl
 need openssl
-PGBIN=/usr/lib/postgresql/15/bin
+# shellcheck source=../lib/postgres.sh
+. "$SRCDIR/tests/lib/postgres.sh"
+PGBIN=$(pg_bindir) || PGBIN=
 
 # fail, with the end of the server's log: what a failing test most often needs
 fail() {
@@ -29,15 +31,17 @@ make_cert() {
 # pg_start: a throwaway PostgreSQL cluster on a private socket; sets PG_URL and PG_DIR.
 # Only a Unix socket in its own directory: nothing else can collide with its port.
 pg_start() {
-	[ -x "$PGBIN/initdb" ] || skip "PostgreSQL 15 is not installed"
-	id postgres >/dev/null 2>&1 || skip "no postgres user"
+	[ -n "$PGBIN" ] || skip "PostgreSQL's server (initdb) is not installed"
+	if [ "$(id -u)" -eq 0 ]; then
+		id postgres >/dev/null 2>&1 || skip "running as root, and there is no postgres user to run PostgreSQL as"
+	fi
 	need psql
 	PG_DIR=$(mktemp -d /tmp/cg-pg.XXXXXX)
-	chown postgres "$PG_DIR"
-	at_exit "runuser -u postgres -- $PGBIN/pg_ctl -D '$PG_DIR/data' -m fast stop >/dev/null 2>&1; rm -rf '$PG_DIR'"
-	runuser -u postgres -- "$PGBIN/initdb" -D "$PG_DIR/data" -A trust -U postgres --no-sync \
+	[ "$(id -u)" -ne 0 ] || chown postgres "$PG_DIR"
+	at_exit "pg_as_owner $PGBIN/pg_ctl -D '$PG_DIR/data' -m fast stop >/dev/null 2>&1; rm -rf '$PG_DIR'"
+	pg_as_owner "$PGBIN/initdb" -D "$PG_DIR/data" -A trust -U postgres --no-sync \
 		-E UTF8 >"$PG_DIR/initdb.log" 2>&1 || { cat "$PG_DIR/initdb.log"; fail "initdb"; }
-	runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PG_DIR/data" -w -l "$PG_DIR/server.log" \
+	pg_as_owner "$PGBIN/pg_ctl" -D "$PG_DIR/data" -w -l "$PG_DIR/server.log" \
 		-o "-k $PG_DIR -p 5432 -c listen_addresses='' -c fsync=off" start >/dev/null ||
 		{ cat "$PG_DIR/server.log"; fail "pg_ctl start"; }
 	psql -q -h "$PG_DIR" -p 5432 -U postgres -c 'CREATE DATABASE cg' >/dev/null || fail "createdb"
