@@ -204,6 +204,12 @@ def hub_keyboard_mouse(port):
     return [h, k, m]
 
 
+def hub(port):
+    h = Dev(port, "1a40", "0101", None, "USB 2.0 Hub [MTT]", None, dev_class="09")
+    h.interface("09", "00", "00", driver="hub")
+    return [h]
+
+
 def phone(port):
     d = Dev(port, "04e8", "6860", "SAMSUNG", "SAMSUNG_Android", "R58M12ABCDE",
             props={"ID_MTP_DEVICE": "1"})
@@ -243,7 +249,7 @@ def hostile(port):
 
 SCENARIOS = {
     "stick": stick, "disk": disk, "printer": printer, "scanner": scanner, "mfp": mfp,
-    "token": token, "hub_keyboard_mouse": hub_keyboard_mouse, "phone": phone,
+    "token": token, "hub_keyboard_mouse": hub_keyboard_mouse, "hub": hub, "phone": phone,
     "netadapter": netadapter, "noserial": noserial, "hostile": hostile,
 }
 
