@@ -2,6 +2,9 @@
 # Run every test against the programs in $BUILD (default build/san, made by `make check`):
 # unit tests, fuzz corpus replays, then the numbered integration scripts. Exit status 77
 # means skipped. Prints one line per test and "N passed, N failed, N skipped" at the end.
+# A skip is not a pass: the run fails when a test skips that is not in tests/may-skip.txt
+# (every test whose dependencies scripts/install-deps.sh provides must run). ALLOW_SKIP=1
+# lets a developer without those dependencies see the rest.
 #   tests/run-tests.sh [PATTERN]     only tests whose name contains PATTERN
 set -u
 cd "$(dirname "$0")/.."
@@ -15,7 +18,8 @@ export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 filter="${1:-}"
 logdir="$BUILD/test-logs"
 mkdir -p "$logdir"
-passed=0 failed=0 skipped=0 failures=()
+passed=0 failed=0 skipped=0 failures=() must_run_skipped=()
+may_skip=$(grep -v '^#' tests/may-skip.txt 2>/dev/null | awk 'NF { print $1 }')
 
 run_one() { # name, command...
 	local name="$1" rc start end
@@ -28,7 +32,8 @@ run_one() { # name, command...
 	end=$(date +%s.%N)
 	case $rc in
 	0) passed=$((passed + 1)); printf 'PASS %-50s %5.1fs\n' "$name" "$(awk -v a="$start" -v b="$end" 'BEGIN { print b - a }')" ;;
-	77) skipped=$((skipped + 1)); printf 'SKIP %-50s %s\n' "$name" "$(tail -n 1 "$logdir/$name.log")" ;;
+	77) skipped=$((skipped + 1)); printf 'SKIP %-50s %s\n' "$name" "$(tail -n 1 "$logdir/$name.log")"
+	    grep -qxF "$name" <<<"$may_skip" || must_run_skipped+=("$name") ;;
 	*) failed=$((failed + 1)); failures+=("$name"); printf 'FAIL %-50s (exit %d)\n' "$name" "$rc"
 	   sed 's/^/    | /' "$logdir/$name.log" | tail -n 60 ;;
 	esac
@@ -59,4 +64,8 @@ done
 echo
 [ ${#failures[@]} -gt 0 ] && printf 'failed: %s\n' "${failures[*]}"
 echo "$passed passed, $failed failed, $skipped skipped"
+if [ ${#must_run_skipped[@]} -gt 0 ]; then
+	printf 'skipped, but must run (not in tests/may-skip.txt): %s\n' "${must_run_skipped[*]}"
+	[ "${ALLOW_SKIP:-0}" = 1 ] || exit 1
+fi
 [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
