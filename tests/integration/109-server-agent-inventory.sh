@@ -4,7 +4,8 @@
 . "$(dirname "$0")/lib-server.sh"
 
 [ -x "$AGENT" ] || skip "$AGENT is not built"
-"$AGENT" inventory --format json >"$TMP/inventory.json" 2>/dev/null || skip "agent inventory failed here"
+"$AGENT" inventory --format json >"$TMP/inventory.json" 2>"$TMP/agent.err" ||
+	fail "the agent's inventory failed: $(cat "$TMP/agent.err")"
 make_cert
 use_backend sqlite
 write_config
