@@ -47,13 +47,19 @@ static _Noreturn void child_main(const struct collector *c, int fd) {
         struct report r;
         int e;
 
-        /* the loop blocked the signals it reads from a signalfd; the child has no loop */
+        /* The child starts clean: no handler of the parent's (a crash must end the child,
+         * never run the parent's recovery code in it), and none of the signals the loop
+         * blocked to read them from a signalfd. */
+        for (int sig = 1; sig < _NSIG; sig++)
+                (void)signal(sig, SIG_DFL);
         sigemptyset(&none);
         (void)sigprocmask(SIG_SETMASK, &none, NULL);
         report_init(&r);
         timefmt_now_rfc3339(now);
         r.generated_at = strdup(now);
-        e = r.generated_at ? collector_ctx_new(c, NULL, NULL, NULL, &ctx) : -ENOMEM;
+        /* generated_at and host are required of a report, whatever the collector fills */
+        e = r.generated_at && report_ensure_host(&r) ? collector_ctx_new(c, NULL, NULL, NULL, &ctx)
+                                                     : -ENOMEM;
         if (e == 0)
                 e = c->snapshot(ctx, &r);
         collector_ctx_free(ctx);
