@@ -50,8 +50,9 @@ static const char *const stmt_sql[OUTBOX_STMT_MAX] = {
         [OUTBOX_ACK_BYTES] = "SELECT total(length(body)) FROM record WHERE seq <= ?1",
         [OUTBOX_ACK_DELETE] = "DELETE FROM record WHERE seq <= ?1",
         [OUTBOX_PEEK] = "SELECT seq, kind, time, body FROM record ORDER BY seq LIMIT ?1",
-        [OUTBOX_COUNT] = "SELECT count(*), min(seq), "
-                         "(SELECT time FROM record ORDER BY seq LIMIT 1) FROM record",
+        /* parenthesised: one string on two lines, not two elements */
+        [OUTBOX_COUNT] = ("SELECT count(*), min(seq), "
+                          "(SELECT time FROM record ORDER BY seq LIMIT 1) FROM record"),
 };
 
 int outbox_errno(struct outbox *o, int rc, const char *what) {
@@ -72,6 +73,12 @@ int outbox_errno(struct outbox *o, int rc, const char *what) {
                 break;
         case SQLITE_CORRUPT:
         case SQLITE_NOTADB:
+        case SQLITE_ERROR: /* our SQL is fixed: an error is the file's ("unsupported file
+                              format", a missing table) */
+        case SQLITE_FORMAT:
+        case SQLITE_SCHEMA:
+        case SQLITE_MISMATCH:
+        case SQLITE_RANGE:
                 r = -EBADMSG;
                 break;
         case SQLITE_READONLY:
@@ -93,7 +100,7 @@ int outbox_errno(struct outbox *o, int rc, const char *what) {
                 r = -EIO;
         }
         /* Corruption found while opening is reported once, by the caller, as a warning. */
-        if (r == -EBADMSG)
+        if (r == -EBADMSG && o->checking)
                 log_debug("outbox: '%s': %s: %s", o->path, what, msg);
         else
                 log_error("outbox: '%s': %s: %s", o->path, what, msg);
@@ -281,9 +288,7 @@ fail:
         return r;
 }
 
-/* 0: PATH is a good outbox, open. -EBADMSG: it is not (why says how). Any other -errno: we
- * cannot tell (permissions, I/O), and a good file must not be moved aside on a guess. */
-static int open_existing(struct outbox *o, char *why, size_t why_size) {
+static int open_checked(struct outbox *o, char *why, size_t why_size) {
         const char *bad = NULL;
         struct stat st;
         int r;
@@ -303,6 +308,17 @@ static int open_existing(struct outbox *o, char *why, size_t why_size) {
         if (r < 0)
                 return r;
         return check_contents(o, why, why_size);
+}
+
+/* 0: PATH is a good outbox, open. -EBADMSG: it is not (why says how). Any other -errno: we
+ * cannot tell (permissions, I/O), and a good file must not be moved aside on a guess. */
+static int open_existing(struct outbox *o, char *why, size_t why_size) {
+        int r;
+
+        o->checking = true;
+        r = open_checked(o, why, why_size);
+        o->checking = false;
+        return r;
 }
 
 static int move_aside(struct outbox *o, const char *why) {

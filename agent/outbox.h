@@ -48,7 +48,8 @@ void outbox_close(struct outbox *o); /* accepts NULL */
 /* Store one record durably and give it the next seq. Past the cap, the oldest snapshots are
  * dropped first, then the oldest events (counted, see outbox_stats.dropped); the new record is
  * never dropped. 0 or -errno: -EINVAL bad arguments, -EFBIG the body alone is over the cap,
- * -ENOSPC the disk is full (nothing stored, nothing changed). */
+ * -ENOSPC the disk is full (nothing stored, nothing changed), -EBADMSG the file went corrupt
+ * (close and open it again: it is moved aside). */
 int outbox_append(struct outbox *o, enum outbox_kind kind, const char *time_rfc3339,
                   const char *body_json, uint64_t *ret_seq);
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <sqlite3.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -38,6 +39,7 @@ struct outbox {
         uint64_t cap;      /* bytes of bodies, 0 = none */
         uint64_t reserved; /* every seq below it is covered by PATH.seq on disk */
         uint64_t sent_max; /* highest seq an outbox_peek of this handle returned */
+        bool checking;     /* opening: corruption is the caller's to report */
 };
 
 /* SQLite's result codes become -errno here and nowhere else; logs what failed. */
