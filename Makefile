@@ -120,8 +120,12 @@ fuzz:
 		$(FUZZ_BUILD)/$$t -max_total_time=$(FUZZ_SECONDS) $(FUZZ_BUILD)/corpus/$$t tests/fuzz/corpus/$$t; \
 	done
 
-bench: all
+bench: all $(BUILD)/bench/outbox-bench
 	bench/run.sh
+
+$(BUILD)/bench/outbox-bench: bench/outbox-bench.c $(BUILD)/libagent.a $(BUILD)/libcommon.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(call pc_libs,$(AGENT_PKGS))
 
 deb:
 	packaging/build-deb.sh
