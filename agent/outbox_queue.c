@@ -120,7 +120,7 @@ static bool valid_time(const char *t) {
                         return false;
         if (t[i] == '.') {
                 size_t first = ++i;
-                while (is_digit(t[i]) && i < first + 9)
+                while (i < first + 9 && is_digit(t[i]))
                         i++;
                 if (i == first)
                         return false;
@@ -274,7 +274,7 @@ int outbox_peek(struct outbox *o, size_t max_records, size_t max_bytes, struct o
 
 int outbox_ack(struct outbox *o, uint64_t acked_seq) {
         sqlite3_stmt *st;
-        struct meta m;
+        struct meta m = {0};
         uint64_t upto = acked_seq, bytes = 0;
         int deleted = 0, rc, r;
 
@@ -317,7 +317,7 @@ int outbox_ack(struct outbox *o, uint64_t acked_seq) {
 
 int outbox_stats(struct outbox *o, struct outbox_stats *ret) {
         struct outbox_stats s = {0};
-        struct meta m;
+        struct meta m = {0};
         sqlite3_stmt *st;
         int rc, r;
 

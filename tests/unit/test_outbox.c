@@ -584,14 +584,13 @@ static void test_disk_full(void **state) {
         struct outbox_stats s;
         uint64_t seq = 0, last = 0;
         size_t n = 0, stored = 0;
-        char *b = body_of(8000, 'e'), *log;
+        char *b, *log;
         int rc = 0, acked;
 
         if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
-            mount("tmpfs", f->dir, "tmpfs", 0, "size=512k,mode=0700") < 0) {
-                free(b);
+            mount("tmpfs", f->dir, "tmpfs", 0, "size=512k,mode=0700") < 0)
                 skip();
-        }
+        b = body_of(8000, 'e');
         assert_int_equal(outbox_open(f->path, 0, &o), 0);
         capture_start(f);
         for (int i = 0; i < 1000 && rc == 0; i++) {
