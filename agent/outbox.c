@@ -25,7 +25,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "fileio.h"
@@ -33,7 +32,6 @@
 
 #define SCHEMA_VERSION  1
 #define BUSY_TIMEOUT_MS 1000 /* a `status` reader holding the lock briefly */
-#define SEQ_DIGITS_MAX  18   /* below INT64_MAX, SQLite's integer, with room for the lease */
 
 static const char *const stmt_sql[OUTBOX_STMT_MAX] = {
         [OUTBOX_BEGIN] = "BEGIN IMMEDIATE",
@@ -120,74 +118,6 @@ static int exec_script(struct outbox *o, const char *sql, const char *what) {
         return rc == SQLITE_OK ? 0 : outbox_errno(o, rc, what);
 }
 
-int outbox_seq_parse(const char *text, size_t len, uint64_t *ret) {
-        uint64_t v = 0;
-        size_t n = 0;
-
-        while (n < len && text[n] >= '0' && text[n] <= '9') {
-                if (n == SEQ_DIGITS_MAX)
-                        return -EINVAL;
-                v = v * 10 + (uint64_t)(text[n] - '0');
-                n++;
-        }
-        if (n == 0 || (n < len && !(text[n] == '\n' && n + 1 == len)))
-                return -EINVAL;
-        *ret = v;
-        return 0;
-}
-
-/* The high-water mark in PATH.seq, 0 when there is none to trust (said why). */
-static uint64_t seq_file_load(struct outbox *o) {
-        char *text = NULL;
-        size_t len = 0;
-        uint64_t v = 0;
-        int r = fileio_read_capped(o->seq_path, 64, &text, &len);
-
-        if (r == -ENOENT)
-                return 0;
-        if (r < 0) {
-                log_warn_errno(r, "outbox: cannot read '%s', ignored", o->seq_path);
-                return 0;
-        }
-        if (outbox_seq_parse(text, len, &v) < 0)
-                log_warn("outbox: '%s' does not hold a seq number, ignored", o->seq_path);
-        free(text);
-        return v;
-}
-
-int outbox_seq_reserve(struct outbox *o, uint64_t seq) {
-        char text[32];
-        uint64_t v = seq + OUTBOX_SEQ_LEASE;
-        int n, r;
-
-        if (seq < o->reserved)
-                return 0;
-        n = snprintf(text, sizeof(text), "%" PRIu64 "\n", v);
-        r = fileio_write_atomic(o->seq_path, text, (size_t)n, 0600);
-        if (r < 0)
-                return log_error_errno(r, "outbox: cannot write '%s'", o->seq_path);
-        o->reserved = v;
-        return 0;
-}
-
-static int check_dir(const char *path) {
-        char dir[PATH_MAX];
-        const char *slash = strrchr(path, '/');
-        struct stat st;
-
-        if (!slash)
-                return 0; /* the working directory exists */
-        snprintf(dir, sizeof(dir), "%.*s", slash == path ? 1 : (int)(slash - path), path);
-        if (stat(dir, &st) < 0)
-                return log_error_errno(-errno, "outbox: cannot use '%s': directory '%s'", path,
-                                       dir);
-        if (!S_ISDIR(st.st_mode)) {
-                log_error("outbox: cannot use '%s': '%s' is not a directory", path, dir);
-                return -ENOTDIR;
-        }
-        return 0;
-}
-
 static void db_close(struct outbox *o) {
         for (size_t i = 0; i < OUTBOX_STMT_MAX; i++) {
                 sqlite3_finalize(o->stmt[i]);
@@ -210,26 +140,6 @@ static int db_connect(struct outbox *o, const char *file) {
                 return -EACCES;
         }
         return 0;
-}
-
-/* What the first bytes say; -EBADMSG with the reason in *why when it cannot be an outbox. */
-static int check_header(const char *path, const char **why) {
-        static const char magic[16] = "SQLite format 3";
-        char head[100];
-        ssize_t n;
-        int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-
-        if (fd < 0)
-                return -errno;
-        n = read(fd, head, sizeof(head));
-        close(fd);
-        if (n < 0)
-                return -errno;
-        *why = n == 0                                    ? "empty file"
-               : n < (ssize_t)sizeof(head)               ? "truncated header"
-               : memcmp(head, magic, sizeof(magic)) != 0 ? "not a SQLite database"
-                                                         : NULL;
-        return *why ? -EBADMSG : 0;
 }
 
 static int check_contents(struct outbox *o, char *why, size_t why_size) {
@@ -299,7 +209,7 @@ static int open_checked(struct outbox *o, char *why, size_t why_size) {
                 log_error("outbox: '%s' is not a regular file", o->path);
                 return -EINVAL;
         }
-        r = check_header(o->path, &bad);
+        r = outbox_check_header(o->path, &bad);
         if (r == -EBADMSG)
                 snprintf(why, why_size, "%s", bad);
         if (r < 0)
@@ -319,36 +229,6 @@ static int open_existing(struct outbox *o, char *why, size_t why_size) {
         r = open_checked(o, why, why_size);
         o->checking = false;
         return r;
-}
-
-static int move_aside(struct outbox *o, const char *why) {
-        char stamp[32], aside[PATH_MAX], from[PATH_MAX], to[PATH_MAX + 8];
-        time_t now = time(NULL);
-        struct tm tm;
-
-        strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", gmtime_r(&now, &tm));
-        for (int i = 0;; i++) {
-                if (i == 0)
-                        snprintf(aside, sizeof(aside), "%s.corrupt-%s", o->path, stamp);
-                else
-                        snprintf(aside, sizeof(aside), "%s.corrupt-%s.%d", o->path, stamp, i);
-                if (renameat2(AT_FDCWD, o->path, AT_FDCWD, aside, RENAME_NOREPLACE) == 0)
-                        break;
-                if (errno != EEXIST || i == 99)
-                        return log_error_errno(-errno, "outbox: cannot move corrupt '%s' to '%s'",
-                                               o->path, aside);
-        }
-        /* Its WAL goes with it: left here, SQLite would replay the old log into the new file. */
-        snprintf(from, sizeof(from), "%s-wal", o->path);
-        snprintf(to, sizeof(to), "%s-wal", aside);
-        if (rename(from, to) < 0 && errno != ENOENT)
-                return log_error_errno(-errno, "outbox: cannot move '%s' to '%s'", from, to);
-        snprintf(from, sizeof(from), "%s-shm", o->path);
-        if (unlink(from) < 0 && errno != ENOENT)
-                return log_error_errno(-errno, "outbox: cannot remove '%s'", from);
-        log_warn("outbox: '%s' is corrupt (%s): moved aside to '%s', starting a new outbox",
-                 o->path, why, aside);
-        return 0;
 }
 
 static void unlink_new(const char *tmp) {
@@ -407,7 +287,7 @@ int outbox_open(const char *path, uint64_t cap_bytes, struct outbox **ret) {
 
         if (!path || !*path || strlen(path) > PATH_MAX - 64 || !ret)
                 return -EINVAL;
-        r = check_dir(path);
+        r = outbox_check_dir(path);
         if (r < 0)
                 return r;
         o = calloc(1, sizeof(*o));
@@ -420,15 +300,19 @@ int outbox_open(const char *path, uint64_t cap_bytes, struct outbox **ret) {
                 outbox_close(o);
                 return -ENOMEM;
         }
-        mark = seq_file_load(o);
+        mark = outbox_seq_load(o);
         o->reserved = mark;
         r = open_existing(o, why, sizeof(why));
         if (r == -ENOENT || r == -EBADMSG) {
+                bool corrupt = r == -EBADMSG;
+
                 db_close(o);
-                if (r == -EBADMSG)
-                        r = move_aside(o, why);
-                else
-                        r = 0;
+                r = corrupt ? outbox_move_aside(o, why) : 0;
+                /* a first start has neither file; a lost or corrupt one with no mark is news */
+                if (mark == 0 && r == 0 && (corrupt || access(o->seq_path, F_OK) == 0))
+                        log_warn("outbox: no usable seq high-water mark in '%s': the new outbox "
+                                 "starts at seq 1, which the server may hold already",
+                                 o->seq_path);
                 if (r == 0)
                         r = create_new(o, mark > 0 ? mark : 1);
                 if (r == 0)

@@ -46,6 +46,15 @@ struct outbox {
 int outbox_errno(struct outbox *o, int rc, const char *what);
 /* Run a prepared statement to its end (no rows expected) and reset it. 0 or -errno. */
 int outbox_exec(struct outbox *o, enum outbox_stmt s, const char *what);
+/* outbox_file.c: what is checked and done on files before and beside SQLite. */
+/* The directory holding path exists (a clear error naming both if not). 0 or -errno. */
+int outbox_check_dir(const char *path);
+/* -EBADMSG with the reason in *why when the first bytes cannot be an outbox's. 0 or -errno. */
+int outbox_check_header(const char *path, const char **why);
+/* PATH (with its WAL) to "PATH.corrupt-<UTC time>", and a warning naming both. 0 or -errno. */
+int outbox_move_aside(struct outbox *o, const char *why);
+/* The high-water mark in PATH.seq, 0 when there is none to trust (a warning says why). */
+uint64_t outbox_seq_load(struct outbox *o);
 /* Make sure PATH.seq covers seq (rewriting it a lease ahead when it does not). 0 or -errno. */
 int outbox_seq_reserve(struct outbox *o, uint64_t seq);
 /* The sidecar's text: decimal digits and an optional newline, nothing else. 0 or -EINVAL. */

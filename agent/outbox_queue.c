@@ -7,12 +7,12 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
-#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "log.h"
+#include "timefmt.h"
 
 struct meta {
         uint64_t next_seq;
@@ -106,35 +106,6 @@ static int insert(struct outbox *o, uint64_t seq, enum outbox_kind kind, const c
         return outbox_exec(o, OUTBOX_INSERT, "insert");
 }
 
-static bool is_digit(char c) {
-        return c >= '0' && c <= '9';
-}
-
-/* RFC 3339 as the agent writes it: "2026-11-23T08:01:10.123Z" or with "+07:00". */
-static bool valid_time(const char *t) {
-        static const char shape[] = "dddd-dd-ddTdd:dd:dd";
-        size_t i;
-
-        for (i = 0; shape[i]; i++)
-                if (shape[i] == 'd' ? !is_digit(t[i]) : t[i] != shape[i])
-                        return false;
-        if (t[i] == '.') {
-                size_t first = ++i;
-                while (i < first + 9 && is_digit(t[i]))
-                        i++;
-                if (i == first)
-                        return false;
-        }
-        if (t[i] == 'Z')
-                i++;
-        else if ((t[i] == '+' || t[i] == '-') && is_digit(t[i + 1]) && is_digit(t[i + 2]) &&
-                 t[i + 3] == ':' && is_digit(t[i + 4]) && is_digit(t[i + 5]))
-                i += 6;
-        else
-                return false;
-        return t[i] == '\0';
-}
-
 static int append(struct outbox *o, enum outbox_kind kind, const char *time, const char *body,
                   const uint64_t *n_reported, uint64_t *ret_seq) {
         struct meta m = {0};
@@ -142,8 +113,8 @@ static int append(struct outbox *o, enum outbox_kind kind, const char *time, con
         size_t len;
         int r;
 
-        if (!o || (unsigned)kind >= OUTBOX_KIND_MAX || !time || !valid_time(time) || !body ||
-            !*body)
+        if (!o || (unsigned)kind >= OUTBOX_KIND_MAX || !time || !timefmt_valid_rfc3339(time) ||
+            !body || !*body)
                 return -EINVAL;
         len = strlen(body);
         if (o->cap > 0 && len > o->cap) {
