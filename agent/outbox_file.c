@@ -21,12 +21,11 @@
 
 int outbox_check_dir(const char *path) {
         char dir[PATH_MAX];
-        const char *slash = strrchr(path, '/');
         struct stat st;
+        int r = fileio_dir_of(path, dir, sizeof(dir));
 
-        if (!slash)
-                return 0; /* the working directory exists */
-        snprintf(dir, sizeof(dir), "%.*s", slash == path ? 1 : (int)(slash - path), path);
+        if (r < 0)
+                return log_error_errno(r, "outbox: cannot use '%s'", path);
         if (stat(dir, &st) < 0)
                 return log_error_errno(-errno, "outbox: cannot use '%s': directory '%s'", path,
                                        dir);

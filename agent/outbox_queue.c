@@ -181,9 +181,9 @@ static int record_copy(sqlite3_stmt *st, struct outbox_record *rec) {
         size_t len = (size_t)sqlite3_column_bytes(st, 3);
         const char *time = (const char *)sqlite3_column_text(st, 2);
 
+        rec->seq = (uint64_t)sqlite3_column_int64(st, 0);
         if (kind < 0 || kind >= OUTBOX_KIND_MAX || !time)
                 return -EBADMSG;
-        rec->seq = (uint64_t)sqlite3_column_int64(st, 0);
         rec->kind = (enum outbox_kind)kind;
         rec->body_len = len;
         rec->time = strdup(time);
@@ -224,13 +224,14 @@ int outbox_peek(struct outbox *o, size_t max_records, size_t max_bytes, struct o
                         alloc = grow;
                 }
                 r = record_copy(st, &recs[n++]);
+                if (r == -EBADMSG)
+                        log_error("outbox: '%s': seq %" PRIu64 " has an unknown kind", o->path,
+                                  recs[n - 1].seq);
                 bytes += len;
         }
         if (r == 0 && rc != SQLITE_ROW && rc != SQLITE_DONE)
                 r = outbox_errno(o, rc, "peek");
         sqlite3_reset(st);
-        if (r == -EBADMSG)
-                log_error("outbox: '%s': a record of unknown kind", o->path);
         if (r < 0) {
                 outbox_records_free(recs, n);
                 return r;

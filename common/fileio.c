@@ -60,19 +60,25 @@ static int write_all(int fd, const char *p, size_t len) {
         return 0;
 }
 
+int fileio_dir_of(const char *path, char *buf, size_t size) {
+        const char *slash = strrchr(path, '/');
+        size_t n = !slash ? 0 : slash == path ? 1 : (size_t)(slash - path);
+
+        if (n + 2 > size)
+                return -ENAMETOOLONG;
+        if (n == 0)
+                snprintf(buf, size, ".");
+        else
+                snprintf(buf, size, "%.*s", (int)n, path);
+        return 0;
+}
+
 int fileio_fsync_dir(const char *path) {
         char dir[PATH_MAX];
-        const char *slash = strrchr(path, '/');
-        int fd, r = 0;
+        int fd, r = fileio_dir_of(path, dir, sizeof(dir));
 
-        if (!slash)
-                snprintf(dir, sizeof(dir), ".");
-        else if (slash == path)
-                snprintf(dir, sizeof(dir), "/");
-        else if ((size_t)(slash - path) >= sizeof(dir))
-                return -ENAMETOOLONG;
-        else
-                snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
+        if (r < 0)
+                return r;
         fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (fd < 0)
                 return -errno;
