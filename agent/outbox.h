@@ -41,13 +41,15 @@ const char *outbox_kind_to_string(enum outbox_kind kind);
  * high-water mark in "PATH.seq". A file that is not an outbox or fails SQLite's quick_check is
  * moved aside to "PATH.corrupt-<UTC time>" and a new one created, with a warning naming both.
  * cap_bytes bounds the bytes of bodies kept (0: no cap). 0 or -errno (-ENOENT: no directory;
- * -EPROTONOSUPPORT: written by a newer agent; -EBUSY: locked by another process). */
+ * -EPROTONOSUPPORT: written by a newer agent, left untouched). Any call may also return
+ * -EBUSY: another process (a `status` reader) held the write lock for over a second. */
 int outbox_open(const char *path, uint64_t cap_bytes, struct outbox **ret);
 void outbox_close(struct outbox *o); /* accepts NULL */
 
 /* Store one record durably and give it the next seq. Past the cap, the oldest snapshots are
- * dropped first, then the oldest events (counted, see outbox_stats.dropped); the new record is
- * never dropped. 0 or -errno: -EINVAL bad arguments, -EFBIG the body alone is over the cap,
+ * dropped first, then the oldest events (counted, see outbox_stats.dropped; a dropped record
+ * may have been sent already, so the count can be above what the server lacks); the new record
+ * is never dropped. 0 or -errno: -EINVAL bad arguments, -EFBIG the body alone is over the cap,
  * -ENOSPC the disk is full (nothing stored, nothing changed), -EBADMSG the file went corrupt
  * (close and open it again: it is moved aside). */
 int outbox_append(struct outbox *o, enum outbox_kind kind, const char *time_rfc3339,
@@ -71,4 +73,5 @@ void outbox_records_free(struct outbox_record *r, size_t n); /* accepts NULL */
  * and believed only up to what was sent). Returns the number of records deleted, or -errno. */
 int outbox_ack(struct outbox *o, uint64_t acked_seq);
 
+/* What `status` shows, and the count for the "dropped N" event. 0 or -errno. */
 int outbox_stats(struct outbox *o, struct outbox_stats *ret);
