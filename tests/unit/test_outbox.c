@@ -587,7 +587,7 @@ static void test_disk_full(void **state) {
         char *b, *log;
         int rc = 0, acked;
 
-        if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+        if (unshare(CLONE_NEWNS) < 0 || mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL) < 0 ||
             mount("tmpfs", f->dir, "tmpfs", 0, "size=512k,mode=0700") < 0)
                 skip();
         b = body_of(8000, 'e');
@@ -624,7 +624,7 @@ static void test_disk_full(void **state) {
                 stored -= 3;
 
         /* room again */
-        assert_int_equal(mount("tmpfs", f->dir, NULL, MS_REMOUNT, "size=4m,mode=0700"), 0);
+        assert_int_equal(mount("tmpfs", f->dir, "tmpfs", MS_REMOUNT, "size=4m,mode=0700"), 0);
         assert_int_equal(outbox_append(o, OUTBOX_EVENT, T0, b, &seq), 0);
         assert_int_equal(seq, last + 1);
         outbox_close(o);
