@@ -123,9 +123,10 @@ fuzz:
 bench: all $(BUILD)/bench/outbox-bench
 	bench/run.sh
 
+# its include path named here: it sits above agent/ and common/
 $(BUILD)/bench/outbox-bench: bench/outbox-bench.c $(BUILD)/libagent.a $(BUILD)/libcommon.a
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(call pc_libs,$(AGENT_PKGS))
+	$(CC) -Icommon -Iagent $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(call pc_libs,$(AGENT_PKGS))
 
 deb:
 	packaging/build-deb.sh
