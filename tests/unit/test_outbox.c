@@ -46,7 +46,7 @@ static int setup(void **state) {
         snprintf(f->dir, sizeof(f->dir), "/tmp/cg-outbox.XXXXXX");
         assert_non_null(mkdtemp(f->dir));
         snprintf(f->path, sizeof(f->path), "%s/outbox.db", f->dir);
-        snprintf(f->log, sizeof(f->log), "%s/../%s.log", f->dir, strrchr(f->dir, '/') + 1);
+        snprintf(f->log, sizeof(f->log), "%s.log", f->dir); /* beside it: outlives the rm */
         *state = f;
         return 0;
 }
