@@ -40,7 +40,7 @@ pc_cflags = $(shell $(PKG_CONFIG) --cflags $(1))
 pc_libs = $(shell $(PKG_CONFIG) --libs $(1))
 
 COMMON_PKGS := jansson inih
-AGENT_PKGS := libudev jansson inih
+AGENT_PKGS := libudev jansson inih sqlite3
 TEST_PKGS := cmocka
 
 ALL_CFLAGS = $(BASE_CFLAGS) $(SAN_FLAGS) $(call pc_cflags,$(AGENT_PKGS)) $(CPPFLAGS) $(CFLAGS)
@@ -132,8 +132,13 @@ fuzz:
 		$(FUZZ_BUILD)/$$t -max_total_time=$(FUZZ_SECONDS) $(FUZZ_BUILD)/corpus/$$t tests/fuzz/corpus/$$t; \
 	done
 
-bench: all
+bench: all $(BUILD)/bench/outbox-bench
 	bench/run.sh
+
+# its include path named here: it sits above agent/ and common/
+$(BUILD)/bench/outbox-bench: bench/outbox-bench.c $(BUILD)/libagent.a $(BUILD)/libcommon.a
+	@mkdir -p $(@D)
+	$(CC) -Icommon -Iagent $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(call pc_libs,$(AGENT_PKGS))
 
 deb:
 	packaging/build-deb.sh

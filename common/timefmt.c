@@ -17,3 +17,31 @@ void timefmt_now_rfc3339(char buf[TIMEFMT_RFC3339_SIZE]) {
         clock_gettime(CLOCK_REALTIME, &ts);
         timefmt_rfc3339(&ts, buf);
 }
+
+static bool is_digit(char c) {
+        return c >= '0' && c <= '9';
+}
+
+bool timefmt_valid_rfc3339(const char *t) {
+        static const char shape[] = "dddd-dd-ddTdd:dd:dd";
+        size_t i;
+
+        for (i = 0; shape[i]; i++)
+                if (shape[i] == 'd' ? !is_digit(t[i]) : t[i] != shape[i])
+                        return false;
+        if (t[i] == '.') {
+                size_t first = ++i;
+                while (i < first + 9 && is_digit(t[i]))
+                        i++;
+                if (i == first)
+                        return false;
+        }
+        if (t[i] == 'Z')
+                i++;
+        else if ((t[i] == '+' || t[i] == '-') && is_digit(t[i + 1]) && is_digit(t[i + 2]) &&
+                 t[i + 3] == ':' && is_digit(t[i + 4]) && is_digit(t[i + 5]))
+                i += 6;
+        else
+                return false;
+        return t[i] == '\0';
+}
