@@ -11,12 +11,26 @@
 #include "log.h"
 #include "text.h"
 
+#define ELEMENTSOF(a) (sizeof(a) / sizeof((a)[0]))
 #define UNIT_MAX    64  /* as the server's unit codes */
 #define COUNTER_MAX 128 /* bytes of UTF-8 */
 
+#define SNAPSHOT_INTERVAL_DEFAULT 300u
+#define OUTBOX_CAP_DEFAULT        ((size_t)64 << 20)
+
+#define KEY(section, name, type, field, min, max)                                                  \
+        { section, name, type, offsetof(struct agent_config, field), min, max }
+
 static const struct ini_key keys[] = {
-        {"agent", "unit", INI_STRING, offsetof(struct agent_config, unit), 0, 0},
-        {"agent", "counter", INI_STRING, offsetof(struct agent_config, counter), 0, 0},
+        KEY("agent", "unit", INI_STRING, unit, 0, 0),
+        KEY("agent", "counter", INI_STRING, counter, 0, 0),
+        KEY("agent", "user", INI_STRING, user, 0, 0),
+        KEY("agent", "snapshot_interval", INI_UINT, snapshot_interval, 30, 86400),
+        KEY("server", "url", INI_STRING, server_url, 0, 0),
+        KEY("server", "ca", INI_STRING, ca_file, 0, 0),
+        KEY("server", "credential", INI_STRING, credential, 0, 0),
+        KEY("outbox", "path", INI_STRING, outbox_path, 0, 0),
+        KEY("outbox", "cap", INI_SIZE, outbox_cap, 0, 0),
 };
 
 void agent_config_free(struct agent_config *c) {
@@ -24,7 +38,43 @@ void agent_config_free(struct agent_config *c) {
                 return;
         free(c->unit);
         free(c->counter);
-        c->unit = c->counter = NULL;
+        free(c->user);
+        free(c->server_url);
+        free(c->ca_file);
+        free(c->credential);
+        free(c->outbox_path);
+        *c = (struct agent_config){0};
+}
+
+static int set_default(char **field, const char *value) {
+        if (*field)
+                return 0;
+        *field = strdup(value);
+        return *field ? 0 : -ENOMEM;
+}
+
+static int defaults(struct agent_config *c) {
+        if (!c->snapshot_interval)
+                c->snapshot_interval = SNAPSHOT_INTERVAL_DEFAULT;
+        if (!c->outbox_cap)
+                c->outbox_cap = OUTBOX_CAP_DEFAULT;
+        if (set_default(&c->user, "counterguard") < 0 ||
+            set_default(&c->credential, AGENT_STATE_DIR "/credential") < 0 ||
+            set_default(&c->outbox_path, AGENT_STATE_DIR "/outbox.db") < 0)
+                return -ENOMEM;
+        return 0;
+}
+
+/* https://host[:port][/], nothing else: the agent speaks to its server over TLS only. */
+static bool valid_server_url(const char *s) {
+        const char *host = s + strlen("https://");
+
+        if (strncmp(s, "https://", 8) != 0 || !*host || strlen(s) > 512)
+                return false;
+        for (const char *p = host; *p; p++)
+                if ((unsigned char)*p <= ' ' || *p == '?' || *p == '#' || *p == '@' || *p == '\\')
+                        return false;
+        return true;
 }
 
 static bool valid_unit(const char *s) {
@@ -47,6 +97,25 @@ static int check(const char *name, struct agent_config *c) {
                           name, c->unit, UNIT_MAX);
                 return -EINVAL;
         }
+        if (c->server_url && !valid_server_url(c->server_url)) {
+                log_error("%s: [server] url: '%.80s' is not an https:// URL", name, c->server_url);
+                return -EINVAL;
+        }
+        {
+                const struct {
+                        const char *key, *value;
+                } paths[] = {
+                        {"[server] ca", c->ca_file},
+                        {"[server] credential", c->credential},
+                        {"[outbox] path", c->outbox_path},
+                };
+                for (size_t i = 0; i < ELEMENTSOF(paths); i++)
+                        if (paths[i].value && paths[i].value[0] != '/') {
+                                log_error("%s: %s: '%.80s' is not an absolute path", name,
+                                          paths[i].key, paths[i].value);
+                                return -EINVAL;
+                        }
+        }
         if (c->counter) {
                 char *clean = text_sanitize(c->counter, strlen(c->counter), COUNTER_MAX);
                 bool same = clean && strcmp(clean, c->counter) == 0;
@@ -65,20 +134,22 @@ static int check(const char *name, struct agent_config *c) {
 static int finish(const char *name, int r, struct agent_config *ret) {
         if (r == 0)
                 r = check(name, ret);
+        if (r == 0)
+                r = defaults(ret);
         if (r < 0)
                 agent_config_free(ret);
         return r;
 }
 
 int agent_config_load_string(const char *name, const char *text, struct agent_config *ret) {
-        return finish(name, ini_config_load_string(name, text, keys, 2, ret), ret);
+        return finish(name, ini_config_load_string(name, text, keys, ELEMENTSOF(keys), ret), ret);
 }
 
 int agent_config_load(const char *path, bool required, struct agent_config *ret) {
         /* Without --config, a PC that has no agent.ini yet is fine: it reports no unit. */
         if (!required && access(path, F_OK) < 0 && errno == ENOENT)
-                return -ENOENT;
-        return finish(path, ini_config_load(path, keys, 2, ret), ret);
+                return defaults(ret) < 0 ? -ENOMEM : -ENOENT;
+        return finish(path, ini_config_load(path, keys, ELEMENTSOF(keys), ret), ret);
 }
 
 int agent_config_locate(const struct agent_config *c, struct report *r) {

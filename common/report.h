@@ -251,6 +251,7 @@ struct report_event {
         struct report_session *session;
         struct report_lookup *lookup;
         struct report_finding *finding;
+        int64_t dropped; /* records_dropped: how many the agent's full outbox lost */
 };
 
 /* Initialise to "nothing known": strings NULL, integers REPORT_UNSET, booleans unknown. */

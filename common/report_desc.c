@@ -41,8 +41,8 @@ static const char *const policies[] = {"accept", "drop", "reject", "unknown", NU
 static const char *const protocols[] = {"tcp", "udp", NULL};
 static const char *const backends[] = {"nftables", "iptables", "ufw", "firewalld", "none", NULL};
 static const char *const events[] = {
-        "device_added", "device_removed", "device_changed",   "login", "logout",
-        "lookup",       "finding_opened", "finding_resolved", NULL,
+        "device_added", "device_removed", "device_changed",   "login",           "logout",
+        "lookup",       "finding_opened", "finding_resolved", "records_dropped", NULL,
 };
 
 static const struct field_desc missing_fields[] = {
@@ -275,6 +275,7 @@ static const struct field_desc event_fields[] = {
         OBJ(struct report_event, session, report_session_desc, 0),
         OBJ(struct report_event, lookup, report_lookup_desc, 0),
         OBJ(struct report_event, finding, report_finding_desc, 0),
+        INT(struct report_event, dropped, 0, 1, BIG),
 };
 OBJECT_DESC(report_event_desc, "event", "event", "Something that happened between snapshots.",
             struct report_event, event_fields);

@@ -24,12 +24,38 @@ static void test_good(void **state) {
         assert_int_equal(agent_config_load_string("empty.ini", "", &c), 0);
         assert_null(c.unit);
         assert_null(c.counter);
+        /* the daemon's defaults */
+        assert_string_equal(c.user, "counterguard");
+        assert_int_equal(c.snapshot_interval, 300);
+        assert_string_equal(c.credential, "/var/lib/counterguard-agent/credential");
+        assert_string_equal(c.outbox_path, "/var/lib/counterguard-agent/outbox.db");
+        assert_int_equal(c.outbox_cap, 64 << 20);
+        assert_null(c.server_url);
+        agent_config_free(&c);
+        assert_int_equal(agent_config_load_string("daemon.ini",
+                                                  "[agent]\nsnapshot_interval = 60\nuser = nobody\n"
+                                                  "[server]\nurl = https://10.0.0.1:8443\n"
+                                                  "ca = /etc/counterguard/ca.pem\n"
+                                                  "[outbox]\ncap = 8M\n",
+                                                  &c),
+                         0);
+        assert_int_equal(c.snapshot_interval, 60);
+        assert_string_equal(c.user, "nobody");
+        assert_string_equal(c.server_url, "https://10.0.0.1:8443");
+        assert_string_equal(c.ca_file, "/etc/counterguard/ca.pem");
+        assert_int_equal(c.outbox_cap, 8 << 20);
+        agent_config_free(&c);
 }
 
 static void test_bad(void **state) {
         static const char *const bad[] = {
                 "[agent]\ncolour = red\n",         /* unknown key */
-                "[server]\nurl = x\n",             /* unknown section */
+                "[client]\nurl = x\n",             /* unknown section */
+                "[server]\nurl = http://x\n",      /* not TLS */
+                "[server]\nca = ca.pem\n",         /* not absolute */
+                "[agent]\nsnapshot_interval = 5\n", /* too often */
+                "[outbox]\ncap = lots\n",          /* not a size */
+                "[agent]\nunit = 01\n  stray line\n", /* would be a continuation elsewhere */
                 "unit = 01\n",                     /* outside a section */
                 "[agent]\nunit = 01\nunit = 02\n", /* duplicate */
                 "[agent]\nunit = \n",              /* empty */
