@@ -12,8 +12,8 @@
 #include "text.h"
 
 #define ELEMENTSOF(a) (sizeof(a) / sizeof((a)[0]))
-#define UNIT_MAX    64  /* as the server's unit codes */
-#define COUNTER_MAX 128 /* bytes of UTF-8 */
+#define UNIT_MAX      64  /* as the server's unit codes */
+#define COUNTER_MAX   128 /* bytes of UTF-8 */
 
 #define SNAPSHOT_INTERVAL_DEFAULT 300u
 #define OUTBOX_CAP_DEFAULT        ((size_t)64 << 20)

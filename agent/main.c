@@ -1,6 +1,7 @@
 /* counterguard-agent: the command line. Each subcommand is one function; main() parses the
  * global options and dispatches. Exit status: 0 success, 1 failure, 2 usage error. */
 #include <errno.h>
+#include <curl/curl.h>
 #include <getopt.h>
 #include <locale.h>
 #include <signal.h>
@@ -17,14 +18,18 @@
 #include "loop.h"
 #include "model.h"
 #include "report_table.h"
+#include "daemon.h"
+#include "enroll.h"
 #include "snapshot.h"
+#include "status.h"
 
 #define EXIT_USAGE CLI_EXIT_USAGE
 
 enum format { FORMAT_TABLE, FORMAT_JSON };
 
-/* agent.ini, read once before any command runs */
+/* agent.ini, read once before any command runs (the daemon reads it again on SIGHUP) */
 static struct agent_config config;
+static const char *config_path_in_use = AGENT_CONFIG_DEFAULT_PATH;
 
 static void usage(FILE *f) {
         char names[256];
@@ -43,6 +48,11 @@ static void usage(FILE *f) {
               "  watch [--format json]\n"
               "                 print one JSON line per USB device plugged, unplugged or\n"
               "                 changed, as it happens, until interrupted\n"
+              "  enroll --server URL --token TOKEN [--ca FILE]\n"
+              "                 enroll this PC with the inventory server, once\n"
+              "  run [-n]       the daemon: report snapshots and events to the server;\n"
+              "                 -n checks the configuration and the enrollment and exits\n"
+              "  status         enrolled? running? last reached the server? outbox?\n"
               "\n"
               "Options:\n"
               "  -c, --config FILE\n"
@@ -161,16 +171,9 @@ static int watch_run(struct watch *w) {
 
         if (e == 0)
                 e = loop_quit_on_signals(w->loop, quit_signals, 3);
-        for (size_t i = 0; e == 0 && i < 32 && collectors[i]; i++) {
-                struct collector_ctx **ctx = &w->ctxs[w->n_ctxs];
-                if (!collectors[i]->init)
-                        continue;
-                e = collector_ctx_new(collectors[i], w->loop, print_event, w, ctx);
-                if (e == 0) {
-                        w->n_ctxs++;
-                        e = collector_ctx_start(*ctx);
-                }
-        }
+        if (e == 0)
+                e = collector_start_all(collectors, w->loop, print_event, w, w->ctxs, 32,
+                                        &w->n_ctxs);
         if (e == 0) {
                 log_info("watching USB devices; Ctrl-C to stop");
                 e = loop_run(w->loop);
@@ -215,6 +218,78 @@ static int cmd_watch(int argc, char **argv) {
         return e;
 }
 
+static int cmd_enroll(int argc, char **argv) {
+        static const struct option opts[] = {
+                {"server", required_argument, NULL, 's'},
+                {"token", required_argument, NULL, 't'},
+                {"ca", required_argument, NULL, 'a'},
+                {"help", no_argument, NULL, 'h'},
+                {0},
+        };
+        const char *server = config.server_url, *token = NULL, *ca = config.ca_file;
+        int c;
+
+        while ((c = getopt_long(argc, argv, "s:t:h", opts, NULL)) != -1) {
+                switch (c) {
+                case 's':
+                        server = optarg;
+                        break;
+                case 't':
+                        token = optarg;
+                        break;
+                case 'a':
+                        ca = optarg;
+                        break;
+                case 'h':
+                        usage(stdout);
+                        return 0;
+                default:
+                        return EXIT_USAGE;
+                }
+        }
+        if (optind < argc)
+                return usage_error("unexpected argument '%s'", argv[optind]);
+        if (!server || strncmp(server, "https://", 8) != 0)
+                return usage_error("enroll needs --server https://HOST:PORT (or [server] url)");
+        if (!token || !*token)
+                return usage_error("enroll needs --token TOKEN (counterguard-server token create)");
+        return enroll_run(&config, server, ca, token) < 0 ? 1 : 0;
+}
+
+static int cmd_run(int argc, char **argv) {
+        static const struct option opts[] = {
+                {"check", no_argument, NULL, 'n'},
+                {"help", no_argument, NULL, 'h'},
+                {0},
+        };
+        bool check_only = false;
+        int c;
+
+        while ((c = getopt_long(argc, argv, "nh", opts, NULL)) != -1) {
+                switch (c) {
+                case 'n':
+                        check_only = true;
+                        break;
+                case 'h':
+                        usage(stdout);
+                        return 0;
+                default:
+                        return EXIT_USAGE;
+                }
+        }
+        if (optind < argc)
+                return usage_error("unexpected argument '%s'", argv[optind]);
+        (void)signal(SIGPIPE, SIG_IGN);
+        return daemon_run(&config, config_path_in_use, check_only);
+}
+
+static int cmd_status(int argc, char **argv) {
+        (void)argv;
+        if (argc > 1)
+                return usage_error("status takes no arguments");
+        return status_run(&config);
+}
+
 int main(int argc, char **argv) {
         static const struct option opts[] = {
                 {"config", required_argument, NULL, 'c'},
@@ -227,8 +302,9 @@ int main(int argc, char **argv) {
                 const char *name;
                 int (*run)(int argc, char **argv);
         } commands[] = {
-                {"inventory", cmd_inventory},
-                {"watch", cmd_watch},
+                {"inventory", cmd_inventory}, {"watch", cmd_watch},
+                {"enroll", cmd_enroll},       {"run", cmd_run},
+                {"status", cmd_status},
         };
         enum log_level level = LOG_LEVEL_WARN;
         const char *config_path = NULL;
@@ -258,6 +334,9 @@ int main(int argc, char **argv) {
                 }
         }
         log_setup("counterguard-agent", level);
+        /* once, before anything could start a thread */
+        if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
+                return 1;
         if (optind >= argc) {
                 usage(stderr);
                 return EXIT_USAGE;
@@ -267,8 +346,9 @@ int main(int argc, char **argv) {
                         continue;
                 /* a bad file stops every command: no report rather than one from the wrong
                  * counter. Without --config, no agent.ini yet is fine. */
-                r = agent_config_load(config_path ?: AGENT_CONFIG_DEFAULT_PATH, config_path != NULL,
-                                      &config);
+                if (config_path)
+                        config_path_in_use = config_path;
+                r = agent_config_load(config_path_in_use, config_path != NULL, &config);
                 if (r == -ENOMEM)
                         return 1;
                 if (r < 0 && (r != -ENOENT || config_path))

@@ -104,3 +104,22 @@ int collector_log_errno(const struct collector_ctx *ctx, enum log_level level, i
         va_end(ap);
         return error;
 }
+
+int collector_start_all(const struct collector *const *list, struct loop *l,
+                        collector_listen_fn listen, void *userdata, struct collector_ctx **ctxs,
+                        size_t max, size_t *n) {
+        for (size_t i = 0; list[i]; i++) {
+                int r;
+                if (!list[i]->init)
+                        continue;
+                if (*n == max)
+                        return -E2BIG;
+                r = collector_ctx_new(list[i], l, listen, userdata, &ctxs[*n]);
+                if (r < 0)
+                        return r;
+                r = collector_ctx_start(ctxs[(*n)++]);
+                if (r < 0)
+                        return log_errno(LOG_LEVEL_ERROR, r, "%s: cannot watch", list[i]->name);
+        }
+        return 0;
+}

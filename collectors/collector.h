@@ -71,3 +71,10 @@ void collector_ctx_free(struct collector_ctx *ctx);
 /* Run c->init (if any) for this context. */
 int collector_ctx_start(struct collector_ctx *ctx);
 const struct collector *collector_ctx_collector(const struct collector_ctx *ctx);
+
+/* Start every collector of list that has an event source (init), on l: their contexts are
+ * appended to ctxs (of *n, at most max). On failure those made stay in ctxs, for the caller
+ * to free with collector_ctx_free. */
+int collector_start_all(const struct collector *const *list, struct loop *l,
+                        collector_listen_fn listen, void *userdata, struct collector_ctx **ctxs,
+                        size_t max, size_t *n);

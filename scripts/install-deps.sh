@@ -6,7 +6,7 @@ set -euo pipefail
 
 build_pkgs=(
 	build-essential pkg-config
-	libudev-dev libjansson-dev
+	libudev-dev libjansson-dev libcurl4-gnutls-dev libsystemd-dev
 	libmicrohttpd-dev libgnutls28-dev libsqlite3-dev libpq-dev libinih-dev
 )
 run_pkgs=(

@@ -4,12 +4,14 @@
  *   umockdev-wrapper hotplug-harness OUT STEP... -- AGENT watch ...
  *
  * STEP is `add:FILE` (a umockdev device description; its first P: is the device) or
- * `remove:SYSPATH`; `before:FILE` steps come first and are added before the agent starts;
- * `silent-remove:SYSPATH` removes a device and fails if anything is reported. After
- * each step the harness waits (up to 2 s) for one JSON line and prints "STEP LATENCY_MS". The lines
- * received are appended to OUT. Exit 77 when not under umockdev-wrapper, 1 when an event did not
- * arrive. Lines that follow within FOLLOW_UP_MS (device_changed as a disk appears) are kept too.
- * The latency printed is measured twice: from the start of the injection and from its end, in ms.
+ * `remove:SYSPATH`; `plug:FILE`, `unplug:SYSPATH` do the same without waiting for output
+ * (the daemon reports to its server), `sleep:MS` waits; `before:FILE` steps come first and are
+ * added before the agent starts; `silent-remove:SYSPATH` removes a device and fails if anything is
+ * reported. After each step the harness waits (up to 2 s) for one JSON line and prints "STEP
+ * LATENCY_MS". The lines received are appended to OUT. Exit 77 when not under umockdev-wrapper, 1
+ * when an event did not arrive. Lines that follow within FOLLOW_UP_MS (device_changed as a disk
+ * appears) are kept too. The latency printed is measured twice: from the start of the injection and
+ * from its end, in ms.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -75,6 +77,11 @@ static char *slurp(const char *path) {
         return buf;
 }
 
+/* `watch -v` says "watching", `run -v` says "running: ..." once its loop is set up */
+static int ready(const char *line) {
+        return strstr(line, "watching") || strstr(line, "running: ");
+}
+
 int main(int argc, char **argv) {
         UMockdevTestbed *tb;
         int out_pipe[2], err_pipe[2], sep = 0, failed = 0;
@@ -121,9 +128,9 @@ int main(int argc, char **argv) {
         close(out_pipe[1]);
         close(err_pipe[1]);
         /* ready when it says so on stderr (it runs with -v) */
-        while (read_line(err_pipe[0], line, sizeof(line), 10000) == 0 && !strstr(line, "watching"))
+        while (read_line(err_pipe[0], line, sizeof(line), 10000) == 0 && !ready(line))
                 ;
-        if (!strstr(line, "watching")) {
+        if (!ready(line)) {
                 fprintf(stderr, "agent did not start: %s\n", line);
                 kill(pid, SIGTERM);
                 return 1;
@@ -149,6 +156,23 @@ int main(int argc, char **argv) {
                         umockdev_testbed_uevent(tb, step + 7, "remove");
                         umockdev_testbed_remove_device(tb, step + 7);
                         t_injected = now_ms();
+                } else if (strncmp(step, "plug:", 5) == 0) {
+                        /* for the daemon, which reports to its server, not to stdout */
+                        char *text = slurp(step + 5);
+                        if (!text || !umockdev_testbed_add_from_string(tb, text, &error)) {
+                                fprintf(stderr, "%s: %s\n", step, error ? error->message : "?");
+                                return 1;
+                        }
+                        free(text);
+                        printf("%s %.1f\n", step, now_ms() - t0);
+                        continue;
+                } else if (strncmp(step, "unplug:", 7) == 0) {
+                        umockdev_testbed_uevent(tb, step + 7, "remove");
+                        umockdev_testbed_remove_device(tb, step + 7);
+                        continue;
+                } else if (strncmp(step, "sleep:", 6) == 0) {
+                        usleep((useconds_t)strtoul(step + 6, NULL, 10) * 1000);
+                        continue;
                 } else if (strncmp(step, "silent-remove:", 14) == 0) {
                         /* something the agent must not report */
                         umockdev_testbed_uevent(tb, step + 14, "remove");

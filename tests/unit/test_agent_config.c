@@ -49,19 +49,19 @@ static void test_good(void **state) {
 
 static void test_bad(void **state) {
         static const char *const bad[] = {
-                "[agent]\ncolour = red\n",         /* unknown key */
-                "[client]\nurl = x\n",             /* unknown section */
-                "[server]\nurl = http://x\n",      /* not TLS */
-                "[server]\nca = ca.pem\n",         /* not absolute */
-                "[agent]\nsnapshot_interval = 5\n", /* too often */
-                "[outbox]\ncap = lots\n",          /* not a size */
+                "[agent]\ncolour = red\n",            /* unknown key */
+                "[client]\nurl = x\n",                /* unknown section */
+                "[server]\nurl = http://x\n",         /* not TLS */
+                "[server]\nca = ca.pem\n",            /* not absolute */
+                "[agent]\nsnapshot_interval = 5\n",   /* too often */
+                "[outbox]\ncap = lots\n",             /* not a size */
                 "[agent]\nunit = 01\n  stray line\n", /* would be a continuation elsewhere */
-                "unit = 01\n",                     /* outside a section */
-                "[agent]\nunit = 01\nunit = 02\n", /* duplicate */
-                "[agent]\nunit = \n",              /* empty */
-                "[agent]\nunit = a b\n",           /* not a code */
-                "[agent]\ncounter = \xff\xfe\n",   /* not UTF-8 */
-                "[agent\nunit = 01\n",             /* syntax */
+                "unit = 01\n",                        /* outside a section */
+                "[agent]\nunit = 01\nunit = 02\n",    /* duplicate */
+                "[agent]\nunit = \n",                 /* empty */
+                "[agent]\nunit = a b\n",              /* not a code */
+                "[agent]\ncounter = \xff\xfe\n",      /* not UTF-8 */
+                "[agent\nunit = 01\n",                /* syntax */
         };
         (void)state;
         for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {

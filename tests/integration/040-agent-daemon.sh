@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# The agent as a service, against the real server over TLS: `enroll` with a token, `run -n`
+# checks the setup, `run` reports a snapshot at start and a plugged stick as an event, both
+# stored on the server; `status` says enrolled, running, reached, nothing waiting.
+. "$(dirname "$0")/lib-server.sh"
+need umockdev-wrapper
+make_cert
+use_backend sqlite
+write_config
+cg migrate 2>/dev/null || fail "migrate"
+setup_units
+server_start
+
+mkdir -p "$TMP/state"
+cat >"$TMP/agent.ini" <<EOT
+[agent]
+unit = 010101
+counter = Quầy 1
+[server]
+url = $URL
+ca = $TMP/server.crt
+credential = $TMP/state/credential
+[outbox]
+path = $TMP/state/outbox.db
+EOT
+agent() { "$AGENT" --config "$TMP/agent.ini" "$@"; }
+
+# run -n before enrolling: a clear error, exit 2
+set +e
+agent run -n >"$TMP/out" 2>"$TMP/err"; rc=$?
+set -e
+[ $rc = 2 ] && grep -q "not enrolled yet" "$TMP/err" || fail "run -n unenrolled: $rc $(cat "$TMP/err")"
+# a token that is not one: refused, nothing written
+set +e
+agent enroll --token nonsense >"$TMP/out" 2>"$TMP/err"; rc=$?
+set -e
+[ $rc = 1 ] && grep -q "refused the token" "$TMP/err" || fail "bad token: $rc $(cat "$TMP/err")"
+[ ! -e "$TMP/state/credential" ] || fail "a refused enrollment wrote a credential"
+
+TOKEN=$(cg token create --unit 010101 2>/dev/null)
+agent enroll --token "$TOKEN" >"$TMP/out" 2>"$TMP/err" || fail "enroll: $(cat "$TMP/err")"
+grep -q "^enrolled with $URL as agent [0-9a-f]\{32\}" "$TMP/out" || fail "enroll said: $(cat "$TMP/out")"
+[ "$(stat -c %a "$TMP/state/credential")" = 600 ] || fail "credential mode"
+AGENT_ID=$(sed -n 's/^agent_id = //p' "$TMP/state/credential")
+agent run -n >"$TMP/out" 2>&1 || fail "run -n: $(cat "$TMP/out")"
+grep -q "configuration ok" "$TMP/out" || fail "run -n said: $(cat "$TMP/out")"
+
+# the daemon under umockdev, with a stick plugged once it runs
+"$PY" "$SRCDIR/tests/lib/usbfixture.py" --root >"$TMP/root"
+"$PY" "$SRCDIR/tests/lib/usbfixture.py" --at 1-2 stick >"$TMP/stick"
+umockdev-wrapper "$BUILD/tests/integration/hotplug-harness" "$TMP/events" \
+	before:"$TMP/root" plug:"$TMP/stick" sleep:1500 \
+	-- "$AGENT" -v --config "$TMP/agent.ini" run >"$TMP/harness" 2>&1 ||
+	{ cat "$TMP/harness"; fail "harness"; }
+
+[ "$(sql "SELECT COUNT(*) FROM raw_records WHERE agent_id = '$AGENT_ID' AND record_type = 'snapshot'")" -ge 1 ] ||
+	fail "no snapshot stored: $(sql 'SELECT agent_id, seq, record_type FROM raw_records')"
+sql "SELECT body FROM raw_records WHERE agent_id = '$AGENT_ID' AND record_type = 'event'" >"$TMP/stored-events"
+grep -q '"device_added"' "$TMP/stored-events" && grep -q '4C530001230415116241' "$TMP/stored-events" ||
+	fail "the stick's event is not on the server: $(cat "$TMP/stored-events")"
+# status, after the daemon stopped: enrolled, reached, nothing waiting, not running (exit 1)
+set +e
+agent status >"$TMP/status" 2>&1; rc=$?
+set -e
+cat "$TMP/status"
+[ $rc = 1 ] || fail "status of a stopped agent: exit $rc"
+grep -q "^Enrolled: *agent $AGENT_ID with $URL" "$TMP/status" || fail "status: enrollment"
+grep -q "^Daemon: *not running" "$TMP/status" || fail "status: daemon"
+grep -qE "^Reached: *20[0-9-]+T" "$TMP/status" || fail "status: last reached"
+grep -q "^Outbox: *0 records waiting" "$TMP/status" || fail "status: outbox"
+echo ok
