@@ -351,9 +351,13 @@ int uplink_configure(struct uplink *u, const struct uplink_settings *s) {
         u->headers = headers;
         u->records_url = url;
         u->ca_file = ca;
-        if (u->state == UPLINK_STOPPED) {
+        /* new settings are tried at once: a revoked agent enrolled again, an operator who
+         * fixed the URL or reloads after the server came back does not wait out a backoff */
+        if (u->state == UPLINK_STOPPED || u->state == UPLINK_WAITING) {
                 u->status.revoked = false;
                 u->state = UPLINK_IDLE;
+                if (u->retry_timer)
+                        (void)loop_timer_set(u->retry_timer, LOOP_TIMER_OFF);
         }
         return 0;
 }

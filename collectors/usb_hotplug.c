@@ -185,6 +185,12 @@ static int on_removed(struct usb_hotplug *h, struct udev_device *dev, struct usb
         } else {
                 r = facts_from_event(dev, &d);
         }
+        /* Plugged and pulled out before it settled: it was there, however briefly, and an
+         * inspector is told both, with what the events said of it. */
+        if (r == 0 && e && !e->announced) {
+                d.connected = 1;
+                emit(h, "device_added", &d);
+        }
         if (r == 0) {
                 d.connected = 0;
                 emit(h, "device_removed", &d);

@@ -10,6 +10,7 @@ ROOT=/sys/devices/pci0000:00/0000:00:14.0/usb1
 "$PY" "$fx" --at 1-1 hub_keyboard_mouse >"$TMP/kbd"
 "$PY" "$fx" --at 1-2 stick >"$TMP/stick"
 "$PY" "$fx" --at 1-3 mfp >"$TMP/mfp"
+"$PY" "$fx" --at 1-5 token >"$TMP/blip"
 # a stick whose disk shows up after the device, as the SCSI scan makes it do for real
 "$PY" "$fx" --at 1-4 stick | "$PY" -c '
 import sys
@@ -21,7 +22,7 @@ open(sys.argv[2], "w").write("\n\n".join(blocks[2:]) + "\n")   # scsi, disk, par
 umockdev-wrapper "$BUILD/tests/integration/hotplug-harness" "$TMP/events" \
 	before:"$TMP/root" before:"$TMP/kbd" \
 	add:"$TMP/stick" add:"$TMP/mfp" remove:"$ROOT/1-2" remove:"$ROOT/1-1/1-1.1" \
-	add:"$TMP/slow-stick" add:"$TMP/slow-disk" silent-remove:"$ROOT" \
+	add:"$TMP/slow-stick" add:"$TMP/slow-disk" blip:"$TMP/blip" silent-remove:"$ROOT" \
 	-- "$AGENT" -v watch >"$TMP/latency" || { cat "$TMP/latency"; fail "harness"; }
 cat "$TMP/latency"
 validate "$TMP/events"
@@ -41,12 +42,18 @@ for group in steps:
     first = group[0]
     seq.append((first["event"], first["device"]["port"]))
     for e in group[1:]:
-        assert e["event"] == "device_changed" and e["device"]["port"] == first["device"]["port"], e
+        assert e["event"] in ("device_changed", "device_removed") and \
+            e["device"]["port"] == first["device"]["port"], e
     for e in group:
         last[(e["event"] == "device_removed", e["device"]["port"])] = e["device"]
 want = [("device_added", "1-2"), ("device_added", "1-3"), ("device_removed", "1-2"),
-        ("device_removed", "1-1.1"), ("device_added", "1-4"), ("device_changed", "1-4")]
+        ("device_removed", "1-1.1"), ("device_added", "1-4"), ("device_changed", "1-4"),
+        ("device_added", "1-5")]
 assert seq == want, seq
+# plugged and pulled out before it settled: both told, with what the events said of it
+blip = [e for e in steps[-1]]
+assert [e["event"] for e in blip] == ["device_added", "device_removed"], blip
+assert all(e["device"]["port"] == "1-5" for e in blip), blip
 # the slow stick: announced without a disk, then changed with it
 slow = [e["device"] for e in ev if e["device"]["port"] == "1-4"]
 assert "disks" not in slow[0] and slow[-1]["disks"][0]["partitions"][0]["fs_label"] == "HOSO_2026"

@@ -4,18 +4,21 @@
  *   umockdev-wrapper hotplug-harness OUT STEP... -- AGENT watch ...
  *
  * STEP is `add:FILE` (a umockdev device description; its first P: is the device) or
- * `remove:SYSPATH`; `plug:FILE`, `unplug:SYSPATH` do the same without waiting for output
- * (the daemon reports to its server), `sleep:MS` waits; `before:FILE` steps come first and are
- * added before the agent starts; `silent-remove:SYSPATH` removes a device and fails if anything is
- * reported. After each step the harness waits (up to 2 s) for one JSON line and prints "STEP
- * LATENCY_MS". The lines received are appended to OUT. Exit 77 when not under umockdev-wrapper, 1
- * when an event did not arrive. Lines that follow within FOLLOW_UP_MS (device_changed as a disk
- * appears) are kept too. The latency printed is measured twice: from the start of the injection and
- * from its end, in ms.
+ * `remove:SYSPATH`; `blip:FILE` adds and at once removes; `plug:FILE`, `unplug:SYSPATH` do the same
+ * without waiting for output (the daemon reports to its server), `sleep:MS` waits; `cycle:FILE:N`
+ * plugs and unplugs a device N times, `cycle-until:FILE:PATH` until PATH exists; `run:CMD` runs a
+ * shell command, `until:CMD` runs it until it succeeds (180 s at most); `before:FILE` steps come
+ * first and are added before the agent starts; `silent-remove:SYSPATH` removes a device and fails
+ * if anything is reported. After each step the harness waits (up to 2 s) for one JSON line and
+ * prints "STEP LATENCY_MS". The lines received are appended to OUT. Exit 77 when not under
+ * umockdev-wrapper, 1 when an event did not arrive. Lines that follow within FOLLOW_UP_MS
+ * (device_changed as a disk appears) are kept too. The latency printed is measured twice: from the
+ * start of the injection and from its end, in ms.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,6 +80,69 @@ static char *slurp(const char *path) {
         return buf;
 }
 
+/* Plug the device of `text` (a umockdev description), wait, unplug it, wait: one
+ * device_added and one device_removed. */
+/* The sysfs path of a description's first device: "/sys" + its first P: line. */
+static int first_syspath(const char *text, char *buf, size_t size) {
+        size_t n;
+
+        if (strncmp(text, "P: ", 3) != 0)
+                return -1;
+        n = strcspn(text + 3, "\n");
+        return snprintf(buf, size, "/sys%.*s", (int)n, text + 3) < (int)size ? 0 : -1;
+}
+
+static int cycle_once(UMockdevTestbed *tb, const char *text) {
+        char syspath[512];
+        GError *error = NULL;
+
+        if (first_syspath(text, syspath, sizeof(syspath)) < 0)
+                return -1;
+        if (!umockdev_testbed_add_from_string(tb, text, &error))
+                return -1;
+        usleep(30000); /* past the agent's settle time: announced, not dropped as a blip */
+        umockdev_testbed_uevent(tb, syspath, "remove");
+        umockdev_testbed_remove_device(tb, syspath);
+        /* umockdev leaves the bus's links to the device and its interfaces behind, and
+         * would refuse to add the device again: take them away, as the kernel does */
+        for (const char *p = text; (p = strstr(p, "P: ")); p += 3) {
+                const char *end = p + strcspn(p, "\n"), *base = end;
+                char link[1024];
+                while (base > p && base[-1] != '/')
+                        base--;
+                snprintf(link, sizeof(link), "%s/sys/bus/usb/devices/%.*s",
+                         umockdev_testbed_get_root_dir(tb), (int)(end - base), base);
+                (void)unlink(link);
+        }
+        usleep(10000);
+        return 0;
+}
+
+/* What the agent logged since the last call, to our stderr: its pipe must never fill up
+ * (the agent would block on it), and a failing test shows it. */
+static void drain(int fd) {
+        char buf[4096];
+        ssize_t n;
+
+        while ((n = read(fd, buf, sizeof(buf))) > 0)
+                if (write(2, buf, (size_t)n) < 0)
+                        break;
+}
+
+static int agent_stderr = -1;
+
+/* Run a shell command until it succeeds, up to 180 s (an agent may be waiting out its
+ * backoff after a server came back). */
+static int until(const char *cmd) {
+        for (int i = 0; i < 900; i++) {
+                drain(agent_stderr);
+                if (system(cmd) == 0)
+                        return 0;
+                usleep(200000);
+        }
+        return -1;
+}
+
 /* `watch -v` says "watching", `run -v` says "running: ..." once its loop is set up */
 static int ready(const char *line) {
         return strstr(line, "watching") || strstr(line, "running: ");
@@ -135,19 +201,28 @@ int main(int argc, char **argv) {
                 kill(pid, SIGTERM);
                 return 1;
         }
+        agent_stderr = err_pipe[0];
+        (void)fcntl(agent_stderr, F_SETFL, O_NONBLOCK);
         for (int i = 2; i < sep; i++) {
                 const char *step = argv[i];
                 GError *error = NULL;
                 double t0 = now_ms(), t_injected;
                 int r;
 
+                drain(agent_stderr);
                 if (strncmp(step, "before:", 7) == 0)
                         continue;
-                if (strncmp(step, "add:", 4) == 0) {
-                        char *text = slurp(step + 4);
+                if (strncmp(step, "add:", 4) == 0 || strncmp(step, "blip:", 5) == 0) {
+                        bool blip = step[0] == 'b';
+                        char *text = slurp(step + (blip ? 5 : 4)), syspath[512];
                         if (!text || !umockdev_testbed_add_from_string(tb, text, &error)) {
                                 fprintf(stderr, "%s: %s\n", step, error ? error->message : "?");
                                 return 1;
+                        }
+                        /* blip: pulled out at once, before the agent could read it */
+                        if (blip && first_syspath(text, syspath, sizeof(syspath)) == 0) {
+                                umockdev_testbed_uevent(tb, syspath, "remove");
+                                umockdev_testbed_remove_device(tb, syspath);
                         }
                         free(text);
                         t_injected = now_ms();
@@ -169,6 +244,39 @@ int main(int argc, char **argv) {
                 } else if (strncmp(step, "unplug:", 7) == 0) {
                         umockdev_testbed_uevent(tb, step + 7, "remove");
                         umockdev_testbed_remove_device(tb, step + 7);
+                        continue;
+                } else if (strncmp(step, "run:", 4) == 0 || strncmp(step, "until:", 6) == 0) {
+                        int ok = step[0] == 'r' ? system(step + 4) == 0 : until(step + 6) == 0;
+                        printf("%s %s %.1f\n", ok ? "done" : "FAILED", step, now_ms() - t0);
+                        if (!ok) {
+                                failed = 1;
+                                break;
+                        }
+                        continue;
+                } else if (strncmp(step, "cycle:", 6) == 0 ||
+                           strncmp(step, "cycle-until:", 12) == 0) {
+                        /* cycle:FILE:N plugs and unplugs N times; cycle-until:FILE:PATH until
+                         * PATH exists (at most 10 minutes) */
+                        bool counted = step[5] == ':';
+                        const char *arg = step + (counted ? 6 : 12), *colon = strrchr(arg, ':');
+                        char file[512];
+                        char *text;
+                        unsigned long n = 0;
+                        if (!colon || (size_t)(colon - arg) >= sizeof(file))
+                                return 2;
+                        snprintf(file, sizeof(file), "%.*s", (int)(colon - arg), arg);
+                        text = slurp(file);
+                        if (!text)
+                                return 1;
+                        for (; counted ? n < strtoul(colon + 1, NULL, 10)
+                                       : access(colon + 1, F_OK) < 0 && now_ms() - t0 < 600000;
+                             n++, drain(agent_stderr))
+                                if (cycle_once(tb, text) < 0) {
+                                        fprintf(stderr, "%s: cannot plug\n", step);
+                                        return 1;
+                                }
+                        free(text);
+                        printf("%s %lu cycles %.1f\n", step, n, now_ms() - t0);
                         continue;
                 } else if (strncmp(step, "sleep:", 6) == 0) {
                         usleep((useconds_t)strtoul(step + 6, NULL, 10) * 1000);
@@ -206,6 +314,7 @@ int main(int argc, char **argv) {
         {
                 int status = 0;
                 waitpid(pid, &status, 0);
+                drain(agent_stderr);
                 if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
                         /* an agent that crashed or leaked (ASan exits non-zero) fails */
                         fprintf(stderr, "agent exit status %d\n", status);
