@@ -7,7 +7,9 @@
 
 #include "http.h"
 #include "log.h"
+#include "json_budget.h"
 #include "model.h"
+#include "text.h"
 
 #define TOKEN_MAX 256
 
@@ -45,8 +47,12 @@ static void enroll_in_store(struct http_request *req, struct store *s) {
                 http_set_error(req, 503, "store unavailable", NULL);
                 return;
         }
-        log_info("agent %s enrolled (host '%s')", agent_id,
-                 e->has_host && e->host.hostname ? e->host.hostname : "?");
+        {
+                /* the hostname is the agent's word: no control character reaches the log */
+                char *host = text_printable(e->has_host ? e->host.hostname : NULL, 256);
+                log_info("agent %s enrolled (host '%s')", agent_id, host ? host : "?");
+                free(host);
+        }
         http_set_result(req, 200,
                         json_pack("{s:s, s:s}", "agent_id", agent_id, "credential", credential));
         explicit_bzero(credential, strlen(credential));
@@ -63,7 +69,12 @@ int api_enroll(struct http_request *req) {
         char detail[600];
         int r;
 
+        json_budget_begin(json_budget_for(req->body_len));
         root = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES, &jerr);
+        if (json_budget_end()) {
+                json_decref(root);
+                return http_reply_error(req, 400, "invalid request", "too many JSON values");
+        }
         if (!root) {
                 snprintf(detail, sizeof(detail), "line %d column %d: %s", jerr.line, jerr.column,
                          jerr.text);
@@ -75,7 +86,8 @@ int api_enroll(struct http_request *req) {
         }
         json_object_foreach (root, key, v) {
                 if (strcmp(key, "token") != 0 && strcmp(key, "host") != 0) {
-                        snprintf(detail, sizeof(detail), "%.64s: unknown field", key);
+                        snprintf(detail, sizeof(detail), "%.*s: unknown field",
+                                 (int)text_prefix_len(key, 64), key);
                         json_decref(root);
                         return http_reply_error(req, 400, "invalid request", detail);
                 }
