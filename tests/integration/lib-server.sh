@@ -211,3 +211,60 @@ setup_units() {
 	cg units add 010101 --name 'Quầy 1' --kind counter --parent 0101 2>/dev/null ||
 		fail "units add 010101"
 }
+
+# raw_https [SOURCE-ADDRESS [TIMEOUT]] < REQUEST: send the bytes of REQUEST to the server over
+# TLS as they are (from 127.0.0.x if given); print what comes back, then a last line
+# "# closed" or "# open" (the server had not closed after TIMEOUT seconds, default 3) and the
+# seconds it took
+raw_https() {
+	[ -e "$TMP/raw_https.py" ] || raw_https_script >"$TMP/raw_https.py"
+	"$PY" "$TMP/raw_https.py" "$TMP/server.crt" "$PORT" "${1:-127.0.0.1}" "${2:-3}"
+}
+raw_https_script() {
+	cat <<'PYEOF'
+import socket, ssl, sys, time
+ca, port, src, timeout = sys.argv[1], int(sys.argv[2]), sys.argv[3], float(sys.argv[4])
+ctx = ssl.create_default_context(cafile=ca)
+ctx.check_hostname = False
+t0 = time.monotonic()
+s = socket.create_connection(("127.0.0.1", port), timeout=timeout, source_address=(src, 0))
+s = ctx.wrap_socket(s)
+s.sendall(sys.stdin.buffer.read())
+out, state = b"", "open"
+deadline = t0 + timeout
+while True:
+    s.settimeout(max(0.01, deadline - time.monotonic()))
+    try:
+        b = s.recv(65536)
+    except (socket.timeout, TimeoutError):
+        break
+    except (ConnectionError, ssl.SSLError):
+        state = "closed"
+        break
+    if not b:
+        state = "closed"
+        break
+    out += b
+sys.stdout.write(out.decode("utf-8", "replace"))
+print("\n# %s %.2f" % (state, time.monotonic() - t0))
+PYEOF
+}
+
+# server_cpu_ms: user+system CPU the server has used so far, in milliseconds
+server_cpu_ms() {
+	awk -v hz="$(getconf CLK_TCK)" '{ sub(/.*\) /, ""); print int(($12 + $13) * 1000 / hz) }' \
+		"/proc/$SERVER_PID/stat"
+}
+
+# server_rss_mib: the server's resident memory now, in MiB
+server_rss_mib() { awk '/^VmRSS:/ { print int($2 / 1024) }' "/proc/$SERVER_PID/status"; }
+
+# wait_log PATTERN [TENTHS]: wait until the server's log has a line matching PATTERN
+wait_log() {
+	local i
+	for ((i = 0; i < ${2:-100}; i++)); do
+		grep -q -- "$1" "$TMP/server.log" && return 0
+		sleep 0.1
+	done
+	return 1
+}
