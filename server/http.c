@@ -51,6 +51,7 @@ enum note_kind {
         NOTE_CONN_LIMIT,
         NOTE_DEADLINE,
         NOTE_MEMORY,
+        NOTE_UNAUTHORIZED,
         NOTE_KIND_MAX,
 };
 
@@ -207,6 +208,9 @@ static void note(struct http_server *h, enum note_kind k) {
                 log_warn("%u requests answered 503: max_body_memory (%zu bytes) is held by "
                          "bodies in flight",
                          n, c->max_body_memory);
+                break;
+        case NOTE_UNAUTHORIZED:
+                log_info("%u requests refused: unknown agent or wrong credential", n);
                 break;
         case NOTE_KIND_MAX:
                 break;
@@ -681,8 +685,8 @@ static enum MHD_Result after_auth(struct request *r) {
 
         set_deadline(r, r->start_ms + 1000LL * c->request_timeout_s);
         if (r->auth_result == -EACCES) {
-                log_info("refused records for agent %s: unknown agent or wrong credential",
-                         r->id);
+                /* anyone can send these: counted, not one line each */
+                note(r->server, NOTE_UNAUTHORIZED);
                 return send_error(r->conn, c, MHD_HTTP_UNAUTHORIZED, "unauthorized",
                                   "unknown agent or wrong credential");
         }

@@ -268,3 +268,37 @@ wait_log() {
 	done
 	return 1
 }
+
+# slow_client MODE SECONDS [SOURCE-ADDRESS] &: a client that sends one byte a second for at
+# most SECONDS over TLS, MODE "body" (an /enroll request whose body trickles) or "header"
+# (a request line that trickles); prints "cut after N s" or "not cut" when it ends
+slow_client() {
+	[ -e "$TMP/slow_client.py" ] || slow_client_script >"$TMP/slow_client.py"
+	"$PY" "$TMP/slow_client.py" "$TMP/server.crt" "$PORT" "$1" "$2" "${3:-127.0.0.1}"
+}
+slow_client_script() {
+	cat <<'PYEOF'
+import socket, ssl, sys, time
+ca, port, mode, secs, src = sys.argv[1], int(sys.argv[2]), sys.argv[3], float(sys.argv[4]), sys.argv[5]
+ctx = ssl.create_default_context(cafile=ca)
+ctx.check_hostname = False
+t0 = time.monotonic()
+try:
+    s = ctx.wrap_socket(socket.create_connection(("127.0.0.1", port), timeout=5, source_address=(src, 0)))
+    if mode == "body":
+        s.sendall(b"POST /api/v1/enroll HTTP/1.1\r\nHost: x\r\nContent-Length: 60000\r\n\r\n{")
+    else:
+        s.sendall(b"P")
+    s.settimeout(1)
+    while time.monotonic() - t0 < secs:
+        try:
+            if s.recv(4096) == b"":
+                raise ConnectionError
+        except (socket.timeout, TimeoutError):
+            pass
+        s.sendall(b" " if mode == "body" else b"O")
+    print("not cut")
+except (OSError, ssl.SSLError):
+    print("cut after %d s" % round(time.monotonic() - t0))
+PYEOF
+}
