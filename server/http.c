@@ -883,24 +883,11 @@ static void *sweeper_main(void *arg) {
 }
 
 /* libmicrohttpd decodes %00 in a path into a NUL, after which "/api/v1/ping%00.html" reads
- * as "/api/v1/ping": decode everything else, leave "%00" as it is (and so unrouted). */
+ * as "/api/v1/ping": http_unescape leaves "%00" as it is (and so unrouted). */
 static size_t unescape(void *cls, struct MHD_Connection *conn, char *s) {
-        char *w = s;
-
         (void)cls;
         (void)conn;
-        for (const char *p = s; *p;) {
-                int hi = p[0] == '%' && p[1] ? (p[1] <= '9' ? p[1] - '0' : (p[1] | 0x20) - 'a' + 10) : -1;
-                int lo = hi >= 0 && p[2] ? (p[2] <= '9' ? p[2] - '0' : (p[2] | 0x20) - 'a' + 10) : -1;
-                if (hi >= 0 && hi < 16 && lo >= 0 && lo < 16 && (hi | lo) != 0) {
-                        *w++ = (char)(hi << 4 | lo);
-                        p += 3;
-                } else {
-                        *w++ = *p++;
-                }
-        }
-        *w = '\0';
-        return (size_t)(w - s);
+        return http_unescape(s);
 }
 
 static void on_mhd_log(void *cls, const char *fmt, va_list ap)

@@ -63,6 +63,12 @@ void http_set_error(struct http_request *req, unsigned status, const char *error
 
 /* API resources (api_enroll.c, api_records.c). */
 int api_enroll(struct http_request *req);
+/* The enrollment body, decoded (for api_enroll and its fuzz target): 0 and *ret, or -EINVAL
+ * with the answer's error and detail, or -ENOMEM. */
+struct enroll;
+int api_enroll_parse(const char *body, size_t len, struct enroll **ret, const char **ret_error,
+                     char *detail, size_t detail_size);
+void api_enroll_free(void *enroll); /* accepts NULL */
 int api_records(struct http_request *req);
 
 struct http_server;
@@ -79,6 +85,10 @@ int http_stop(struct http_server *h, unsigned wait_s);
 
 /* The TLS settings work: certificate and key load and match, priorities parse. */
 int http_check_tls(const struct server_config *c);
+
+/* Decode %XX in s in place, except %00 (left as it is: a NUL would end the path early).
+ * Returns the new length (http_url.c). */
+size_t http_unescape(char *s);
 
 /* Bind and listen on "host:port", "[v6]:port" or "*:port" (port 0: any free one), and say
  * where. A close-on-exec, non-blocking socket. */
