@@ -2,7 +2,8 @@
 # One address cannot take every connection: 1,100 slow connections from 127.0.0.2 get
 # max_connections_per_address of them (the rest are refused at once, and that is logged),
 # while an agent on 127.0.0.1 keeps posting, each post on a new TLS connection, under an
-# open-file limit of 1024 (the server raises its own soft limit to fit max_connections).
+# open-file limit of 1024 (the server raises its own soft limit to fit max_connections), and
+# the shipped unit's LimitNOFILE fits max_connections.
 . "$(dirname "$0")/lib-server.sh"
 
 make_cert
@@ -63,5 +64,10 @@ grep -q '^held 20, refused 1080 of 1100' "$TMP/attack.out" || fail "attacker: $(
 grep -q 'connections refused: max_connections (4096) or max_connections_per_address (20) reached' \
 	"$TMP/server.log" || fail "refusals not logged"
 [ "$(grep -c 'connections refused' "$TMP/server.log")" -le 4 ] || fail "refusals logged too often"
+# the shipped unit's open-file limit fits the default max_connections (+ 64, server.ini(5))
+MAXCONN=$(sed -n 's/.*max_connections (\([0-9]*\)).*/\1/p' "$TMP/server.log" | head -n 1)
+NOFILE=$(sed -n 's/^LimitNOFILE=//p' "$SRCDIR/systemd/counterguard-server.service")
+[ -n "$NOFILE" ] && [ "$NOFILE" -ge $((MAXCONN + 64)) ] ||
+	fail "LimitNOFILE '$NOFILE' below max_connections $MAXCONN + 64"
 server_stop || fail "server exit status"
 echo ok
