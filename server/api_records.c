@@ -61,8 +61,8 @@ static int records_in_store(struct http_request *req, struct store *s) {
                          "batch refused",
                          x->agent_id, conflict.index, (long long)conflict.seq);
                 snprintf(detail, sizeof(detail),
-                         "records[%zu].seq: %lld is already stored with other content", conflict.index,
-                         (long long)conflict.seq);
+                         "records[%zu].seq: %lld is already stored with other content",
+                         conflict.index, (long long)conflict.seq);
                 http_set_result(req, 409,
                                 json_pack("{s:s, s:s, s:I, s:I}", "error", "seq reused", "detail",
                                           detail, "stored_first_seq", (json_int_t)conflict.first,
@@ -94,7 +94,8 @@ static void records_parse(struct http_request *req) {
                 http_set_error(req, 400, err.syntax ? "malformed JSON" : "invalid record",
                                err.detail);
         else if (x->batch.agent_id && strcmp(x->batch.agent_id, x->agent_id) != 0)
-                http_set_error(req, 403, "forbidden", "agent_id: an agent can only write as itself");
+                http_set_error(req, 403, "forbidden",
+                               "agent_id: an agent can only write as itself");
         else
                 http_defer_tx(req, records_in_store, x->agent_id);
 }

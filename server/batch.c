@@ -73,8 +73,7 @@ static int parse_record(json_t *j, size_t i, struct batch_record *rec, struct ba
                 return fail(err, "records[%zu].seq: required field is missing", i);
         if (!json_is_integer(v) || json_integer_value(v) < 0 ||
             json_integer_value(v) > BATCH_SEQ_MAX)
-                return fail(err,
-                            "records[%zu].seq: expected an integer from 0 to %lld (2^53 - 1)",
+                return fail(err, "records[%zu].seq: expected an integer from 0 to %lld (2^53 - 1)",
                             i, (long long)BATCH_SEQ_MAX);
         rec->seq = json_integer_value(v);
 
@@ -126,8 +125,7 @@ static int parse_envelope(json_t *root, size_t max_records, struct batch *b,
                 return fail(err, "expected an object with \"records\"");
         json_object_foreach (root, key, v) {
                 if (strcmp(key, "records") != 0 && strcmp(key, "agent_id") != 0)
-                        return fail(err, "%.*s: unknown field", (int)text_prefix_len(key, 64),
-                                    key);
+                        return fail(err, "%.*s: unknown field", (int)text_prefix_len(key, 64), key);
         }
         v = json_object_get(root, "agent_id");
         if (v) {

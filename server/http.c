@@ -56,8 +56,8 @@ enum note_kind {
 };
 
 struct note {
-        atomic_uint n;           /* refusals since the last line */
-        atomic_llong warned_s;   /* when that was, CLOCK_MONOTONIC seconds */
+        atomic_uint n;         /* refusals since the last line */
+        atomic_llong warned_s; /* when that was, CLOCK_MONOTONIC seconds */
 };
 
 /* One per connection (libmicrohttpd's socket context): its deadline, for the sweeper. */
@@ -248,8 +248,7 @@ static enum MHD_Result send_text(struct MHD_Connection *conn, const struct serve
         struct MHD_Response *resp = NULL;
 
         if (text) {
-                resp = MHD_create_response_from_buffer(strlen(text), text,
-                                                       MHD_RESPMEM_MUST_FREE);
+                resp = MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
                 if (!resp)
                         free(text);
         }
@@ -289,9 +288,8 @@ static enum MHD_Result send_error(struct MHD_Connection *conn, const struct serv
 }
 
 /* For framing errors: the connection cannot be trusted for another request. */
-static enum MHD_Result send_error_close(struct MHD_Connection *conn,
-                                        const struct server_config *c, unsigned status,
-                                        const char *error, const char *detail) {
+static enum MHD_Result send_error_close(struct MHD_Connection *conn, const struct server_config *c,
+                                        unsigned status, const char *error, const char *detail) {
         return send_json(conn, c, status, error_body(error, detail), true);
 }
 
@@ -601,15 +599,14 @@ static enum MHD_Result admit_body(struct request *r) {
         struct http_server *h = r->server;
         const struct server_config *c = h->config;
         size_t max = r->route->max_body(c);
-        const char *length =
-                MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+        const char *length = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
+                                                         MHD_HTTP_HEADER_CONTENT_LENGTH);
         unsigned long long n = length ? strtoull(length, NULL, 10) : 0;
 
         if (n > max) {
                 char detail[64];
                 snprintf(detail, sizeof(detail), "the limit is %zu bytes", max);
-                return send_error(r->conn, c, MHD_HTTP_CONTENT_TOO_LARGE, "body too large",
-                                  detail);
+                return send_error(r->conn, c, MHD_HTTP_CONTENT_TOO_LARGE, "body too large", detail);
         }
         if (n > 0 && !reserve(h, (size_t)n)) {
                 note(h, NOTE_MEMORY);
@@ -974,7 +971,7 @@ static unsigned connection_limit(const struct server_config *c) {
                 (void)setrlimit(RLIMIT_NOFILE, &rl);
                 (void)getrlimit(RLIMIT_NOFILE, &rl);
         }
-        if (rl.rlim_cur <= 2 * FD_RESERVE) {
+        if (rl.rlim_cur <= (rlim_t)2 * FD_RESERVE) {
                 log_warn("open-file limit %llu: serving at most %d connections",
                          (unsigned long long)rl.rlim_cur, FD_RESERVE);
                 return FD_RESERVE;
@@ -1048,7 +1045,8 @@ int http_start(const struct server_config *c, int listen_fd, struct workq *q,
         opts[n++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_TIMEOUT, c->connection_timeout_s,
                                             NULL};
         opts[n++] = (struct MHD_OptionItem){MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, h};
-        opts[n++] = (struct MHD_OptionItem){MHD_OPTION_NOTIFY_CONNECTION, (intptr_t)on_connection, h};
+        opts[n++] =
+                (struct MHD_OptionItem){MHD_OPTION_NOTIFY_CONNECTION, (intptr_t)on_connection, h};
         opts[n++] = (struct MHD_OptionItem){MHD_OPTION_UNESCAPE_CALLBACK, (intptr_t)unescape, NULL};
         opts[n++] = (struct MHD_OptionItem){MHD_OPTION_END, 0, NULL};
 

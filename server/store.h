@@ -129,8 +129,8 @@ int store_unit_remove(struct store *s, const char *code);
  * agent that lost its counter must not lose records silently. *ret_acked is the highest seq
  * of the batch, or the agent's last stored seq for an empty batch. */
 struct ingest_conflict {
-        size_t index;       /* records[index] */
-        int64_t seq;        /* its seq */
+        size_t index;        /* records[index] */
+        int64_t seq;         /* its seq */
         int64_t first, last; /* the agent's seqs stored before this batch (-1, -1: none) */
 };
 int store_ingest(struct store *s, const char *agent_id, const char *unit, const struct batch *b,
