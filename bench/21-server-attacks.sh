@@ -133,25 +133,21 @@ def attack(kind, secs, ready):
                 return
             time.sleep(1)
 
+    def open_held(n, first, byte):
+        for _ in range(n):
+            try:
+                s = connect("127.0.0.2", 3)
+                s.sendall(first)
+                socks.append(s)
+            except OSError:
+                pass
+        return [threading.Thread(target=hold, args=(s, byte)) for s in socks]
+
     threads = []
     if kind == "slow-enroll":
-        for _ in range(200):
-            try:
-                s = connect("127.0.0.2", 3)
-                s.sendall(b"POST /api/v1/enroll HTTP/1.1\r\nHost: x\r\nContent-Length: 60000\r\n\r\n{")
-                socks.append(s)
-            except OSError:
-                pass
-        threads = [threading.Thread(target=hold, args=(s, b" ")) for s in socks]
+        threads = open_held(200, b"POST /api/v1/enroll HTTP/1.1\r\nHost: x\r\nContent-Length: 60000\r\n\r\n{", b" ")
     elif kind == "conn-flood":
-        for _ in range(1100):
-            try:
-                s = connect("127.0.0.2", 3)
-                s.sendall(b"P")
-                socks.append(s)
-            except OSError:
-                pass
-        threads = [threading.Thread(target=hold, args=(s, b"O")) for s in socks]
+        threads = open_held(1100, b"P", b"O")
     elif kind == "slow-bodies":
         def one():
             try:

@@ -214,3 +214,7 @@ char *text_printable(const char *s, size_t max_bytes) {
         out[n] = '\0';
         return out;
 }
+
+int text_hex_value(char c) {
+        return hex_value(c);
+}

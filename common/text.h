@@ -28,3 +28,6 @@ size_t text_prefix_len(const char *s, size_t max_bytes);
  * line: invalid UTF-8 becomes U+FFFD, and control characters (C0, DEL, C1: ESC, BEL,
  * newline, ...) become '?'. NULL s gives NULL; NULL also on out of memory. */
 char *text_printable(const char *s, size_t max_bytes);
+
+/* The value of the hex digit c (either case), or -1. */
+int text_hex_value(char c);

@@ -7,14 +7,9 @@
 . "$(dirname "$0")/lib-server.sh"
 
 make_cert
-use_backend sqlite
-write_config "max_connections_per_address = 20
-header_timeout = 30"
-cg migrate 2>/dev/null || fail "migrate"
-setup_units
 ulimit -Sn 1024
-server_start
-enroll "$(cg token create --unit 010101 2>/dev/null)"
+serve_enrolled sqlite "max_connections_per_address = 20
+header_timeout = 30"
 
 cat >"$TMP/hold.py" <<'PYEOF'
 import resource, socket, ssl, sys, time

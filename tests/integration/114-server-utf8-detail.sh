@@ -5,12 +5,7 @@
 . "$(dirname "$0")/lib-server.sh"
 
 make_cert
-use_backend sqlite
-write_config
-cg migrate 2>/dev/null || fail "migrate"
-setup_units
-server_start
-enroll "$(cg token create --unit 010101 2>/dev/null)"
+serve_enrolled sqlite
 
 KEY="$(printf 'k%.0s' $(seq 63))ầ"
 printf '{"token":"x","%s":1}' "$KEY" >"$TMP/enroll-key.json"

@@ -7,12 +7,7 @@
 make_cert
 
 scenario() {
-	use_backend "$1"
-	write_config
-	cg migrate 2>/dev/null || fail "migrate"
-	setup_units
-	server_start
-	enroll "$(cg token create --unit 010101 2>/dev/null)"
+	serve_enrolled "$1"
 	gen_batch "$TMP/a.json" 5 1 2 # seq 5..7
 	post_records "$TMP/a.json" "$CRED"
 	expect 200 '"acked_seq":7'

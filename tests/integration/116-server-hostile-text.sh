@@ -5,11 +5,7 @@
 . "$(dirname "$0")/lib-server.sh"
 
 make_cert
-use_backend sqlite
-write_config
-cg migrate 2>/dev/null || fail "migrate"
-setup_units
-server_start
+serve_units sqlite
 TOKEN=$(cg token create --unit 010101 --uses 2 2>/dev/null)
 # "pc\e[31mRED\a\ncounterguard-server: agent forged" and a C1 control (U+009B, CSI)
 HOST='pc\u001b[31mRED\u0007\ncounterguard-server: agent forged\u009b2J'

@@ -302,3 +302,20 @@ except (OSError, ssl.SSLError):
     print("cut after %d s" % round(time.monotonic() - t0))
 PYEOF
 }
+
+# serve_units BACKEND [SERVER-LINES [STORE-LINES]]: a migrated store with the unit tree and the
+# server started on it
+serve_units() {
+	use_backend "$1"
+	write_config "${2:-}" "${3:-}"
+	cg migrate 2>/dev/null || fail "migrate"
+	setup_units
+	server_start
+}
+
+# serve_enrolled BACKEND [SERVER-LINES [STORE-LINES]]: the same, and one agent enrolled
+# (AGENT_ID, CRED)
+serve_enrolled() {
+	serve_units "$@"
+	enroll "$(cg token create --unit 010101 2>/dev/null)"
+}
