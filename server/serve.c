@@ -102,9 +102,6 @@ int serve_check(const struct server_config *c) {
         return r;
 }
 
-/* SIGHUP: a new HTTP server with the new settings takes over the same listening socket, then
- * the old one finishes its requests and goes. What cannot change without a restart (listen
- * address, store url and workers) is kept, with a warning. */
 static void retire_free(struct retired *r) {
         config_free(r->config);
         free(r->config);
@@ -127,6 +124,9 @@ static unsigned reap(struct retired *retired) {
         return left;
 }
 
+/* SIGHUP: a new HTTP server with the new settings takes over the same listening socket, then
+ * the old one finishes its requests and goes. What cannot change without a restart (listen
+ * address, store url and workers) is kept, with a warning. */
 static void reload(const char *path, struct server_config **cur, struct http_server **http,
                    int listen_fd, struct workq *q, struct retired *retired) {
         struct server_config *next = malloc(sizeof(*next));
