@@ -197,8 +197,11 @@ for ((run = 1; run <= RUNS; run++)); do
 	for phase in "${phases[@]}"; do
 		if [ "$phase" != quiet ]; then
 			rm -f "$tmp/ready"
-			py "$phase" 120 "$tmp/ready" &
+			# python itself in the background (not a function's subshell), so that the kill
+			# below ends the attack and its connections
+			python3 "$tmp/bench.py" "$tmp/server.crt" "$port" "$phase" 60 "$tmp/ready" &
 			apid=$!
+			pids+=("$apid")
 			for ((i = 0; i < 600; i++)); do [ -e "$tmp/ready" ] && break; sleep 0.1; done
 			sleep 1
 		fi
