@@ -173,3 +173,48 @@ size_t text_cell(const char *s, size_t width, char *out, size_t out_size) {
         out[o] = '\0';
         return w;
 }
+
+size_t text_prefix_len(const char *s, size_t max_bytes) {
+        size_t n = strnlen(s, max_bytes + 1), o = 0;
+
+        if (n <= max_bytes)
+                return n;
+        /* back off continuation bytes, then check the character that starts there fits */
+        o = max_bytes;
+        while (o > 0 && ((unsigned char)s[o] & 0xc0) == 0x80)
+                o--;
+        return o;
+}
+
+char *text_printable(const char *s, size_t max_bytes) {
+        char *out;
+        size_t n;
+
+        if (!s)
+                return NULL;
+        /* text_sanitize makes it valid UTF-8 (and trims blanks); controls are then 1 byte
+         * (C0, DEL) or 2 bytes (C1: 0xc2 0x80..0x9f), each replaced in place by one '?' */
+        out = text_sanitize(s, strlen(s), max_bytes);
+        if (!out)
+                return NULL;
+        n = 0;
+        for (size_t i = 0; out[i];) {
+                unsigned char c = (unsigned char)out[i];
+                if (c < 0x20 || c == 0x7f) {
+                        out[n++] = '?';
+                        i++;
+                } else if (c == 0xc2 && (unsigned char)out[i + 1] >= 0x80 &&
+                           (unsigned char)out[i + 1] <= 0x9f) {
+                        out[n++] = '?';
+                        i += 2;
+                } else {
+                        out[n++] = out[i++];
+                }
+        }
+        out[n] = '\0';
+        return out;
+}
+
+int text_hex_value(char c) {
+        return hex_value(c);
+}

@@ -19,3 +19,15 @@ size_t text_width(const char *s);
  * unprintable characters become '?', and if it is wider than width columns it is cut and
  * ends in "…". Returns the columns used. */
 size_t text_cell(const char *s, size_t width, char *out, size_t out_size);
+
+/* The length of the longest prefix of s (at most max_bytes bytes) that does not end inside a
+ * UTF-8 character: for "%.*s" where "%.64s" could cut one in two. */
+size_t text_prefix_len(const char *s, size_t max_bytes);
+
+/* A malloc'ed copy of s, at most max_bytes long, safe to print on a terminal or in a log
+ * line: invalid UTF-8 becomes U+FFFD, and control characters (C0, DEL, C1: ESC, BEL,
+ * newline, ...) become '?'. NULL s gives NULL; NULL also on out of memory. */
+char *text_printable(const char *s, size_t max_bytes);
+
+/* The value of the hex digit c (either case), or -1. */
+int text_hex_value(char c);

@@ -9,7 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json_budget.h"
 #include "model.h"
+#include "text.h"
 
 static const char *const record_types[RECORD_TYPE_MAX] = {
         [RECORD_SNAPSHOT] = "snapshot",
@@ -29,6 +31,8 @@ static int fail(struct batch_error *err, const char *fmt, ...) {
         va_start(ap, fmt);
         vsnprintf(err->detail, sizeof(err->detail), fmt, ap);
         va_end(ap);
+        /* a detail cut by the buffer ends on a character boundary, so it stays valid JSON */
+        err->detail[text_prefix_len(err->detail, sizeof(err->detail) - 1)] = '\0';
         return -EINVAL;
 }
 
@@ -61,13 +65,16 @@ static int parse_record(json_t *j, size_t i, struct batch_record *rec, struct ba
                 for (size_t k = 0; k < sizeof(known) / sizeof(known[0]); k++)
                         ok = ok || strcmp(key, known[k]) == 0;
                 if (!ok)
-                        return fail(err, "records[%zu].%.64s: unknown field", i, key);
+                        return fail(err, "records[%zu].%.*s: unknown field", i,
+                                    (int)text_prefix_len(key, 64), key);
         }
         v = json_object_get(j, "seq");
         if (!v)
                 return fail(err, "records[%zu].seq: required field is missing", i);
-        if (!json_is_integer(v) || json_integer_value(v) < 0)
-                return fail(err, "records[%zu].seq: expected a non-negative integer", i);
+        if (!json_is_integer(v) || json_integer_value(v) < 0 ||
+            json_integer_value(v) > BATCH_SEQ_MAX)
+                return fail(err, "records[%zu].seq: expected an integer from 0 to %lld (2^53 - 1)",
+                            i, (long long)BATCH_SEQ_MAX);
         rec->seq = json_integer_value(v);
 
         v = json_object_get(j, "type");
@@ -118,7 +125,7 @@ static int parse_envelope(json_t *root, size_t max_records, struct batch *b,
                 return fail(err, "expected an object with \"records\"");
         json_object_foreach (root, key, v) {
                 if (strcmp(key, "records") != 0 && strcmp(key, "agent_id") != 0)
-                        return fail(err, "%.64s: unknown field", key);
+                        return fail(err, "%.*s: unknown field", (int)text_prefix_len(key, 64), key);
         }
         v = json_object_get(root, "agent_id");
         if (v) {
@@ -166,7 +173,15 @@ int batch_parse(const char *buf, size_t len, size_t max_records, struct batch *r
 
         err->syntax = false;
         err->detail[0] = '\0';
+        /* The tree's memory is capped (json_budget.h): a batch of tiny values is refused
+         * rather than allowed to take many times its size. */
+        json_budget_begin(json_budget_for(len));
         root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
+        if (json_budget_end()) {
+                json_decref(root);
+                return fail(err, "records: more JSON values than a batch of %zu bytes can hold",
+                            len);
+        }
         if (!root) {
                 err->syntax = true;
                 return fail(err, "line %d column %d: %s", jerr.line, jerr.column, jerr.text);

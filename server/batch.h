@@ -18,6 +18,10 @@ enum record_type {
 
 const char *record_type_to_string(enum record_type t);
 
+/* The highest seq accepted: 2^53 - 1, the largest integer every JSON implementation reads
+ * exactly, and far from what an agent can count to. */
+#define BATCH_SEQ_MAX ((int64_t)((1LL << 53) - 1))
+
 struct batch_record {
         int64_t seq;
         enum record_type type;

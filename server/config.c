@@ -14,8 +14,14 @@ void config_init(struct server_config *c) {
         *c = (struct server_config){
                 .tls = true,
                 .max_body = 8u << 20,
+                .max_enroll_body = 64u << 10,
+                .max_body_memory = 256u << 20,
                 .max_connections = 4096,
+                .max_connections_per_address = 64,
                 .connection_timeout_s = 30,
+                .header_timeout_s = 10,
+                .request_timeout_s = 120,
+                .credential_cache_ttl_s = 60,
                 .log_level = LOG_LEVEL_INFO,
                 .store_queue_max = 64,
                 .retry_after_s = 5,
@@ -47,8 +53,15 @@ static const struct ini_key keys[] = {
         K("server", "tls_priorities", INI_STRING, tls_priorities, 0, 0),
         K("server", "threads", INI_UINT, threads, 0, 256),
         K("server", "max_body", INI_SIZE, max_body, 0, 0),
+        K("server", "max_enroll_body", INI_SIZE, max_enroll_body, 0, 0),
+        K("server", "max_body_memory", INI_SIZE, max_body_memory, 0, 0),
         K("server", "max_connections", INI_UINT, max_connections, 1, 1000000),
+        K("server", "max_connections_per_address", INI_UINT, max_connections_per_address, 0,
+          1000000),
         K("server", "connection_timeout", INI_UINT, connection_timeout_s, 1, 3600),
+        K("server", "header_timeout", INI_UINT, header_timeout_s, 1, 3600),
+        K("server", "request_timeout", INI_UINT, request_timeout_s, 1, 86400),
+        K("server", "credential_cache_ttl", INI_UINT, credential_cache_ttl_s, 0, 3600),
         K("server", "log_level", INI_LOG_LEVEL, log_level, 0, 0),
         K("store", "url", INI_STRING, store_url, 0, 0),
         K("store", "workers", INI_UINT, store_workers, 0, 256),
@@ -66,9 +79,15 @@ static int check(const char *name, struct server_config *c) {
                         return -ENOMEM;
         }
         if (!c->tls_priorities) {
-                c->tls_priorities = strdup("NORMAL:-VERS-TLS1.0:-VERS-TLS1.1");
+                c->tls_priorities = strdup(CONFIG_TLS_PRIORITIES);
                 if (!c->tls_priorities)
                         return -ENOMEM;
+        }
+        if (c->max_body_memory < c->max_body || c->max_body_memory < c->max_enroll_body) {
+                log_error("%s: [server] max_body_memory must be at least max_body and "
+                          "max_enroll_body",
+                          name);
+                return -EINVAL;
         }
         if (!c->store_url) {
                 log_error("%s: [store] url is required", name);

@@ -14,10 +14,16 @@ struct server_config {
         char *tls_cert;
         char *tls_key;
         char *tls_priorities;
-        unsigned threads; /* HTTP threads; 0 = one per core */
-        size_t max_body;  /* bytes */
+        unsigned threads;       /* HTTP threads; 0 = one per core */
+        size_t max_body;        /* bytes */
+        size_t max_enroll_body; /* bytes of an /enroll body (a host object) */
+        size_t max_body_memory; /* bytes of all request bodies in flight together */
         unsigned max_connections;
-        unsigned connection_timeout_s;
+        unsigned max_connections_per_address; /* 0 = no limit */
+        unsigned connection_timeout_s;        /* idle */
+        unsigned header_timeout_s;            /* a connection's next request headers */
+        unsigned request_timeout_s;           /* a request's headers and body */
+        unsigned credential_cache_ttl_s;      /* 0 = every request asks the store */
         enum log_level log_level;
         /* [store] */
         char *store_url;
@@ -28,6 +34,12 @@ struct server_config {
         unsigned retention_days;    /* 0 = keep forever */
         unsigned max_batch_records; /* records per POST */
 };
+
+/* ECDHE key exchange and AEAD ciphers only, TLS 1.2 and 1.3 (docs/server.ini.5). */
+#define CONFIG_TLS_PRIORITIES                                                                      \
+        "SECURE128:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2:-KX-ALL:+ECDHE-ECDSA:+ECDHE-RSA:"           \
+        "-CIPHER-ALL:+AES-256-GCM:+AES-128-GCM:+CHACHA20-POLY1305:-MAC-ALL:+AEAD:"                 \
+        "%SERVER_PRECEDENCE"
 
 #define SERVER_CONFIG_DEFAULT_PATH "/etc/counterguard/server.ini"
 

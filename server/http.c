@@ -4,11 +4,15 @@
 
 #include <errno.h>
 #include <microhttpd.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <fcntl.h>
 #include <time.h>
@@ -16,28 +20,84 @@
 
 #include "auth.h"
 #include "log.h"
+#include "text.h"
 
 /* How much of an oversize chunked body is read and dropped before the connection is cut;
  * with a Content-Length the 413 goes out before any of the body is read. */
 #define DISCARD_MAX (1u << 20)
 
-/* On stop or reload, how long connections without a request in flight may take to send one. */
-#define STOP_GRACE_MS 1000
+/* On stop or reload: how long connections without a request in flight may take to send one,
+ * and how long requests still being received may take to arrive before they are cut. */
+#define STOP_GRACE_MS      1000
+#define STOP_READ_GRACE_MS 5000
+
+/* How often deadlines are checked; how often a kind of refusal is logged at most. */
+#define SWEEP_MS     200
+#define NOTE_EVERY_S 10
+
+/* Verified credentials remembered (direct-mapped by agent id: a collision only costs a
+ * store lookup). */
+#define CACHE_SLOTS 8192
+
+/* Descriptors the server needs besides its connections (store, logs, epoll, threads). */
+#define FD_RESERVE 64
+
+/* Body bytes held by all requests in flight, across reloads (both servers count). */
+static atomic_size_t body_memory;
+
+enum note_kind {
+        NOTE_SHED,
+        NOTE_SHED_PARSE,
+        NOTE_CONN_LIMIT,
+        NOTE_DEADLINE,
+        NOTE_MEMORY,
+        NOTE_UNAUTHORIZED,
+        NOTE_KIND_MAX,
+};
+
+struct note {
+        atomic_uint n;         /* refusals since the last line */
+        atomic_llong warned_s; /* when that was, CLOCK_MONOTONIC seconds */
+};
+
+/* One per connection (libmicrohttpd's socket context): its deadline, for the sweeper. */
+struct conn_track {
+        struct conn_track *prev, *next;
+        int fd;
+        atomic_llong deadline_ms; /* 0: none (a request is being worked on) */
+};
+
+struct cache_slot {
+        char id[AUTH_ID_HEX + 1];
+        char hash[AUTH_HASH_HEX + 1];
+        long long expires_ms;
+};
 
 struct http_server {
         struct MHD_Daemon *daemon;
         const struct server_config *config;
-        struct workq *q;
+        struct workq *q;  /* the store's */
+        struct workq *pq; /* the parsers' */
         char *cert, *key;
         atomic_int inflight; /* requests between their first call and their completion */
+        atomic_int waiting;  /* of those, suspended on the parsers or the store */
         atomic_bool stopping;
-        atomic_uint shed;           /* 429s since the last warning */
-        atomic_llong shed_warned_s; /* when that was, CLOCK_MONOTONIC seconds */
+        bool quiesced;
+        struct note notes[NOTE_KIND_MAX];
+        pthread_mutex_t conns_lock;
+        struct conn_track *conns;
+        pthread_t sweeper;
+        bool sweeper_started;
+        atomic_bool sweeper_stop;
+        pthread_mutex_t cache_lock;
+        struct cache_slot *cache;
 };
 
 enum req_state {
+        REQ_AUTH,      /* suspended: the store checks the credential */
+        REQ_AUTH_DONE, /* resumed with auth_result */
         REQ_READING,
-        REQ_WAITING,
+        REQ_WAITING, /* suspended: parsers or store */
         REQ_DONE,
         REQ_SHED,
         REQ_UNAVAILABLE,
@@ -49,23 +109,39 @@ struct route {
         const char *path;
         int (*handler)(struct http_request *req);
         bool bearer; /* needs Authorization: Bearer, checked before the body is read */
+        size_t (*max_body)(const struct server_config *c);
 };
 
 struct request {
         struct http_request pub; /* first: api code sees only this */
         struct http_server *server;
         struct MHD_Connection *conn;
+        struct conn_track *track;
         const struct route *route;
         char *buf;
-        size_t len, cap, discarded;
-        bool too_big;
+        size_t len, cap, discarded, reserved;
+        bool too_big, no_memory, chain;
+        enum note_kind shed_by;
         enum req_state state;
+        long long start_ms;
+        char id[AUTH_ID_HEX + 1];
+        char secret[AUTH_SECRET_HEX + 1];
+        int auth_result;
         struct work work;
+        http_parse_fn parse_fn;
         http_store_fn fn;
         http_store_tx_fn fn_tx;
+        const char *group_key;
         unsigned status;
         json_t *result;
 };
+
+static long long now_ms(void) {
+        struct timespec ts;
+
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 static int ping(struct http_request *req) {
         struct request *r = (struct request *)req;
@@ -80,23 +156,78 @@ static int ping(struct http_request *req) {
         return ret;
 }
 
+static size_t enroll_max(const struct server_config *c) {
+        return c->max_enroll_body;
+}
+
+static size_t records_max(const struct server_config *c) {
+        return c->max_body;
+}
+
 static const struct route routes[] = {
-        {"POST", "/api/v1/enroll", api_enroll, false},
-        {"POST", "/api/v1/records", api_records, true},
-        {"GET", "/api/v1/ping", ping, false},
+        {"POST", "/api/v1/enroll", api_enroll, false, enroll_max},
+        {"POST", "/api/v1/records", api_records, true, records_max},
+        {"GET", "/api/v1/ping", ping, false, enroll_max},
 };
 
-static enum MHD_Result send_text(struct MHD_Connection *conn, const struct server_config *c,
-                                 unsigned status, char *text) {
-        struct MHD_Response *resp;
+/* An operator wants to know clients are being refused, but not once per refusal. */
+static void note(struct http_server *h, enum note_kind k) {
+        const struct server_config *c = h->config;
+        struct note *t = &h->notes[k];
+        struct timespec now;
+        long long last;
+        unsigned n = atomic_fetch_add(&t->n, 1) + 1;
+
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        last = atomic_load(&t->warned_s);
+        if ((last && now.tv_sec - last < NOTE_EVERY_S) ||
+            !atomic_compare_exchange_strong(&t->warned_s, &last, (long long)now.tv_sec))
+                return;
+        atomic_fetch_sub(&t->n, n);
+        switch (k) {
+        case NOTE_SHED:
+                log_warn("the store is behind: %u requests answered 429 (queue_max %u); see "
+                         "[store] workers and queue_max",
+                         n, c->store_queue_max);
+                break;
+        case NOTE_SHED_PARSE:
+                log_warn("the parsers are behind: %u requests answered 429 (queue_max %u)", n,
+                         c->store_queue_max);
+                break;
+        case NOTE_CONN_LIMIT:
+                log_warn("%u connections refused: max_connections (%u) or "
+                         "max_connections_per_address (%u) reached",
+                         n, c->max_connections, c->max_connections_per_address);
+                break;
+        case NOTE_DEADLINE:
+                log_warn("%u connections cut: no request within header_timeout (%us) or not "
+                         "received within request_timeout (%us)",
+                         n, c->header_timeout_s, c->request_timeout_s);
+                break;
+        case NOTE_MEMORY:
+                log_warn("%u requests answered 503: max_body_memory (%zu bytes) is held by "
+                         "bodies in flight",
+                         n, c->max_body_memory);
+                break;
+        case NOTE_UNAUTHORIZED:
+                log_info("%u requests refused: unknown agent or wrong credential", n);
+                break;
+        case NOTE_KIND_MAX:
+                break;
+        }
+}
+
+/* ---- the answers ---- */
+
+/* Answered when an answer cannot be built (out of memory): never silence. */
+static char fallback_body[] = "{\"error\":\"internal error\",\"detail\":\"the answer could not "
+                              "be built\"}";
+
+static enum MHD_Result queue(struct MHD_Connection *conn, const struct server_config *c,
+                             unsigned status, struct MHD_Response *resp, bool close) {
         enum MHD_Result ret;
         char retry[16];
 
-        resp = MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
-        if (!resp) {
-                free(text);
-                return MHD_NO;
-        }
         MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
         if (status == MHD_HTTP_UNAUTHORIZED)
                 MHD_add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
@@ -105,28 +236,61 @@ static enum MHD_Result send_text(struct MHD_Connection *conn, const struct serve
                 snprintf(retry, sizeof(retry), "%u", c->retry_after_s);
                 MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, retry);
         }
+        if (close)
+                MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
         ret = MHD_queue_response(conn, status, resp);
         MHD_destroy_response(resp);
         return ret;
 }
 
+static enum MHD_Result send_text(struct MHD_Connection *conn, const struct server_config *c,
+                                 unsigned status, char *text, bool close) {
+        struct MHD_Response *resp = NULL;
+
+        if (text) {
+                resp = MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
+                if (!resp)
+                        free(text);
+        }
+        if (!resp) {
+                log_error("could not build the answer to a request (HTTP %u): out of memory; "
+                          "answering 500 instead",
+                          status);
+                status = MHD_HTTP_INTERNAL_SERVER_ERROR;
+                resp = MHD_create_response_from_buffer(strlen(fallback_body), fallback_body,
+                                                       MHD_RESPMEM_PERSISTENT);
+                if (!resp)
+                        return MHD_NO;
+        }
+        return queue(conn, c, status, resp, close);
+}
+
+/* Details quote what the client sent: made valid UTF-8 here, so encoding cannot fail. */
 static json_t *error_body(const char *error, const char *detail) {
-        return json_pack("{s:s, s:s*}", "error", error, "detail", detail);
+        char *d = detail ? text_sanitize(detail, strlen(detail), 1024) : NULL;
+        json_t *j = json_pack("{s:s, s:s*}", "error", error, "detail", d);
+
+        free(d);
+        return j;
 }
 
 static enum MHD_Result send_json(struct MHD_Connection *conn, const struct server_config *c,
-                                 unsigned status, json_t *body) {
+                                 unsigned status, json_t *body, bool close) {
         char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
 
         json_decref(body);
-        if (!text)
-                return MHD_NO;
-        return send_text(conn, c, status, text);
+        return send_text(conn, c, status, text, close);
 }
 
 static enum MHD_Result send_error(struct MHD_Connection *conn, const struct server_config *c,
                                   unsigned status, const char *error, const char *detail) {
-        return send_json(conn, c, status, error_body(error, detail));
+        return send_json(conn, c, status, error_body(error, detail), false);
+}
+
+/* For framing errors: the connection cannot be trusted for another request. */
+static enum MHD_Result send_error_close(struct MHD_Connection *conn, const struct server_config *c,
+                                        unsigned status, const char *error, const char *detail) {
+        return send_json(conn, c, status, error_body(error, detail), true);
 }
 
 const char *http_header(struct http_request *req, const char *name) {
@@ -135,7 +299,7 @@ const char *http_header(struct http_request *req, const char *name) {
 
 int http_reply_json(struct http_request *req, unsigned status, json_t *body) {
         struct request *r = (struct request *)req;
-        return send_json(r->conn, r->server->config, status, body);
+        return send_json(r->conn, r->server->config, status, body, false);
 }
 
 int http_reply_error(struct http_request *req, unsigned status, const char *error,
@@ -156,8 +320,91 @@ void http_set_error(struct http_request *req, unsigned status, const char *error
         http_set_result(req, status, error_body(error, detail));
 }
 
+/* ---- the credential cache ---- */
+
+static struct cache_slot *cache_slot(struct http_server *h, const char *id) {
+        unsigned long v = 0;
+
+        /* ids are random hex: their first digits spread evenly */
+        for (int i = 0; i < 6; i++)
+                v = v << 4 | (unsigned long)(id[i] <= '9' ? id[i] - '0' : id[i] - 'a' + 10);
+        return &h->cache[v % CACHE_SLOTS];
+}
+
+static bool cache_check(struct http_server *h, const char *id, const char *secret) {
+        char hash[AUTH_HASH_HEX + 1];
+        struct cache_slot *slot;
+        bool ok;
+
+        if (!h->config->credential_cache_ttl_s || auth_hash_hex(secret, hash) < 0)
+                return false;
+        pthread_mutex_lock(&h->cache_lock);
+        slot = cache_slot(h, id);
+        ok = strcmp(slot->id, id) == 0 && auth_equal(slot->hash, hash, AUTH_HASH_HEX) &&
+             slot->expires_ms > now_ms();
+        pthread_mutex_unlock(&h->cache_lock);
+        return ok;
+}
+
+static void cache_put(struct http_server *h, const char *id, const char *secret) {
+        char hash[AUTH_HASH_HEX + 1];
+        struct cache_slot *slot;
+
+        if (!h->config->credential_cache_ttl_s || auth_hash_hex(secret, hash) < 0)
+                return;
+        pthread_mutex_lock(&h->cache_lock);
+        slot = cache_slot(h, id);
+        memcpy(slot->id, id, sizeof(slot->id));
+        memcpy(slot->hash, hash, sizeof(slot->hash));
+        slot->expires_ms = now_ms() + 1000LL * h->config->credential_cache_ttl_s;
+        pthread_mutex_unlock(&h->cache_lock);
+}
+
+void http_forget_credential(struct http_request *req, const char *agent_id) {
+        struct http_server *h = ((struct request *)req)->server;
+        struct cache_slot *slot;
+
+        pthread_mutex_lock(&h->cache_lock);
+        slot = cache_slot(h, agent_id);
+        if (strcmp(slot->id, agent_id) == 0)
+                memset(slot, 0, sizeof(*slot));
+        pthread_mutex_unlock(&h->cache_lock);
+}
+
+/* ---- bodies in flight ---- */
+
+static bool reserve(struct http_server *h, size_t n) {
+        size_t cur = atomic_load(&body_memory), max = h->config->max_body_memory;
+
+        do {
+                if (n > max || cur > max - n)
+                        return false;
+        } while (!atomic_compare_exchange_weak(&body_memory, &cur, cur + n));
+        return true;
+}
+
+static void set_deadline(struct request *r, long long at_ms) {
+        if (r->track)
+                atomic_store(&r->track->deadline_ms, at_ms);
+}
+
+/* ---- work handed to the parsers and the store ---- */
+
+static struct request *work_request(struct work *w) {
+        return (struct request *)(void *)((char *)w - offsetof(struct request, work));
+}
+
+static void resume(struct request *r, enum req_state state) {
+        struct MHD_Connection *conn = r->conn;
+
+        r->state = state;
+        atomic_fetch_sub(&r->server->waiting, 1);
+        /* From here on the request may be answered and freed by its HTTP thread. */
+        MHD_resume_connection(conn);
+}
+
 static void work_run(struct work *w, struct store *s) {
-        struct request *r = (struct request *)((char *)w - offsetof(struct request, work));
+        struct request *r = work_request(w);
 
         if (!s)
                 http_set_error(&r->pub, MHD_HTTP_SERVICE_UNAVAILABLE, "store unavailable", NULL);
@@ -166,45 +413,90 @@ static void work_run(struct work *w, struct store *s) {
 }
 
 static int work_run_in_tx(struct work *w, struct store *s) {
-        struct request *r = (struct request *)((char *)w - offsetof(struct request, work));
+        struct request *r = work_request(w);
 
         return r->fn_tx(&r->pub, s);
 }
 
 static void work_tx_failed(struct work *w, int error) {
-        struct request *r = (struct request *)((char *)w - offsetof(struct request, work));
+        struct request *r = work_request(w);
 
         log_error_errno(error, "store transaction failed");
         http_set_error(&r->pub, MHD_HTTP_SERVICE_UNAVAILABLE, "store unavailable", NULL);
 }
 
 static void work_done(struct work *w) {
-        struct request *r = (struct request *)((char *)w - offsetof(struct request, work));
-        struct MHD_Connection *conn = r->conn;
-
-        r->state = REQ_DONE;
-        /* From here on the request may be answered and freed by its HTTP thread. */
-        MHD_resume_connection(conn);
+        resume(work_request(w), REQ_DONE);
 }
 
-static int defer(struct request *r) {
+static void auth_run(struct work *w, struct store *s) {
+        struct request *r = work_request(w);
+        char *unit = NULL;
+
+        r->auth_result = s ? store_authenticate(s, r->id, r->secret, &unit) : -ENOTCONN;
+        free(unit);
+}
+
+static void auth_done(struct work *w) {
+        resume(work_request(w), REQ_AUTH_DONE);
+}
+
+static void tx_work(struct request *r) {
+        r->work = (struct work){.run_in_tx = work_run_in_tx,
+                                .tx_failed = work_tx_failed,
+                                .done = work_done,
+                                .group_key = r->group_key};
+}
+
+static void parse_run(struct work *w, struct store *s) {
+        struct request *r = work_request(w);
+
+        (void)s;
+        r->parse_fn(&r->pub);
+}
+
+/* On the parse thread: the body is decoded; on to the store, or answer. */
+static void parse_done(struct work *w) {
+        struct request *r = work_request(w);
+        int k;
+
+        if (!r->chain) {
+                resume(r, REQ_DONE);
+                return;
+        }
+        r->chain = false;
+        tx_work(r);
+        k = workq_submit(r->server->q, &r->work, r->server->config->store_queue_max);
+        if (k < 0) {
+                r->shed_by = NOTE_SHED;
+                resume(r, k == -EAGAIN ? REQ_SHED : REQ_UNAVAILABLE);
+        }
+}
+
+/* Suspend the connection and queue r->work on q. */
+static int defer(struct request *r, struct workq *q, enum note_kind shed_by) {
         int k;
 
         /* A server being stopped must not suspend anything more: libmicrohttpd refuses to
          * stop with suspended connections. http_stop sets `stopping` before it waits for
-         * `inflight` to drop to 0, and a request counts itself in `inflight` before it gets
-         * here, so either the stop waits for this request or this request sees `stopping`.
-         * (Only a connection accepted just before the stop can get here then.) */
-        if (atomic_load(&r->server->stopping))
+         * `waiting` to drop to 0, and a request counts itself in `waiting` before it looks
+         * at `stopping`, so either the stop waits for this request or this request sees
+         * `stopping`. */
+        atomic_fetch_add(&r->server->waiting, 1);
+        if (atomic_load(&r->server->stopping)) {
+                atomic_fetch_sub(&r->server->waiting, 1);
                 return send_error(r->conn, r->server->config, MHD_HTTP_SERVICE_UNAVAILABLE,
                                   "shutting down", NULL);
-        r->state = REQ_WAITING;
+        }
+        if (r->state != REQ_AUTH)
+                r->state = REQ_WAITING;
+        set_deadline(r, 0); /* ours to finish now, not the client's */
         /* Suspended before it is queued, so a fast worker cannot resume it first. */
         MHD_suspend_connection(r->conn);
-        k = workq_submit(r->server->q, &r->work, r->server->config->store_queue_max);
+        k = workq_submit(q, &r->work, r->server->config->store_queue_max);
         if (k < 0) {
-                r->state = k == -EAGAIN ? REQ_SHED : REQ_UNAVAILABLE;
-                MHD_resume_connection(r->conn);
+                r->shed_by = shed_by;
+                resume(r, k == -EAGAIN ? REQ_SHED : REQ_UNAVAILABLE);
         }
         return MHD_YES;
 }
@@ -214,36 +506,32 @@ int http_defer(struct http_request *req, http_store_fn fn) {
 
         r->fn = fn;
         r->work = (struct work){.run = work_run, .done = work_done};
-        return defer(r);
+        return defer(r, r->server->q, NOTE_SHED);
+}
+
+int http_defer_parse(struct http_request *req, http_parse_fn fn) {
+        struct request *r = (struct request *)req;
+
+        r->parse_fn = fn;
+        r->work = (struct work){.run = parse_run, .done = parse_done};
+        return defer(r, r->server->pq, NOTE_SHED_PARSE);
 }
 
 int http_defer_tx(struct http_request *req, http_store_tx_fn fn, const char *group_key) {
         struct request *r = (struct request *)req;
 
         r->fn_tx = fn;
-        r->work = (struct work){.run_in_tx = work_run_in_tx,
-                                .tx_failed = work_tx_failed,
-                                .done = work_done,
-                                .group_key = group_key};
-        return defer(r);
+        r->group_key = group_key;
+        if (r->state == REQ_WAITING) {
+                /* from a parser: parse_done queues it once the parse work is finished */
+                r->chain = true;
+                return 0;
+        }
+        tx_work(r);
+        return defer(r, r->server->q, NOTE_SHED);
 }
 
-/* An operator wants to know the store is behind, but not once per refused request. */
-static void note_shed(struct http_server *h) {
-        struct timespec now;
-        long long last;
-        unsigned n = atomic_fetch_add(&h->shed, 1) + 1;
-
-        clock_gettime(CLOCK_MONOTONIC, &now);
-        last = atomic_load(&h->shed_warned_s);
-        if (now.tv_sec - last < 10 ||
-            !atomic_compare_exchange_strong(&h->shed_warned_s, &last, (long long)now.tv_sec))
-                return;
-        atomic_fetch_sub(&h->shed, n);
-        log_warn("the store is behind: %u requests answered 429 (queue_max %u); see "
-                 "[store] workers and queue_max",
-                 n, h->config->store_queue_max);
-}
+/* ---- the request, call by call ---- */
 
 static const struct route *find_route(const char *url, const char *method, bool *ret_path_known) {
         *ret_path_known = false;
@@ -257,44 +545,110 @@ static const struct route *find_route(const char *url, const char *method, bool 
         return NULL;
 }
 
+struct framing {
+        unsigned n_length, n_encoding;
+        const char *length;
+        bool lengths_differ;
+};
+
+static enum MHD_Result count_framing(void *cls, enum MHD_ValueKind kind, const char *key,
+                                     const char *value) {
+        struct framing *f = cls;
+
+        (void)kind;
+        if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0) {
+                if (f->length && strcmp(f->length, value ? value : "") != 0)
+                        f->lengths_differ = true;
+                if (!f->length)
+                        f->length = value ? value : "";
+                f->n_length++;
+        } else if (strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING) == 0)
+                f->n_encoding++;
+        return MHD_YES;
+}
+
+/* RFC 9112 6.3: what libmicrohttpd 0.9.75 lets through, refused and the connection closed
+ * (a proxy in front may read the request differently: request smuggling). */
+static enum MHD_Result check_framing(struct MHD_Connection *conn, const struct server_config *c,
+                                     bool *ret_refused) {
+        struct framing f = {0};
+        const char *te;
+
+        *ret_refused = true;
+        MHD_get_connection_values(conn, MHD_HEADER_KIND, count_framing, &f);
+        te = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING);
+        if (f.n_encoding && f.n_length)
+                return send_error_close(conn, c, MHD_HTTP_BAD_REQUEST, "bad request",
+                                        "Content-Length together with Transfer-Encoding");
+        if (f.n_encoding > 1 || (te && strcasecmp(te, "chunked") != 0))
+                return send_error_close(conn, c, MHD_HTTP_NOT_IMPLEMENTED, "not implemented",
+                                        "the only Transfer-Encoding understood is chunked");
+        if (f.lengths_differ)
+                return send_error_close(conn, c, MHD_HTTP_BAD_REQUEST, "bad request",
+                                        "Content-Length given twice with different values");
+        if (f.length && (f.length[0] == '\0' || strspn(f.length, "0123456789") != strlen(f.length)))
+                return send_error_close(conn, c, MHD_HTTP_BAD_REQUEST, "bad request",
+                                        "malformed Content-Length");
+        *ret_refused = false;
+        return MHD_YES;
+}
+
+/* The credential is good: may the body come in? Sized from Content-Length and held against
+ * max_body_memory before a byte of it is read. */
+static enum MHD_Result admit_body(struct request *r) {
+        struct http_server *h = r->server;
+        const struct server_config *c = h->config;
+        size_t max = r->route->max_body(c);
+        const char *length = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
+                                                         MHD_HTTP_HEADER_CONTENT_LENGTH);
+        unsigned long long n = length ? strtoull(length, NULL, 10) : 0;
+
+        if (n > max) {
+                char detail[64];
+                snprintf(detail, sizeof(detail), "the limit is %zu bytes", max);
+                return send_error(r->conn, c, MHD_HTTP_CONTENT_TOO_LARGE, "body too large", detail);
+        }
+        if (n > 0 && !reserve(h, (size_t)n)) {
+                note(h, NOTE_MEMORY);
+                return send_error(r->conn, c, MHD_HTTP_SERVICE_UNAVAILABLE, "busy",
+                                  "too many request bodies in flight; retry later");
+        }
+        r->reserved = (size_t)n;
+        /* Only up to 64 KiB allocated before the bytes arrive: a client announcing 8 MiB and
+         * sending nothing gets no 8 MiB (though it holds them in the budget). */
+        r->cap = n < 65536 ? (size_t)n : 65536;
+        r->buf = r->cap ? malloc(r->cap) : NULL;
+        if (r->cap && !r->buf)
+                return MHD_NO;
+        r->state = REQ_READING;
+        /* A request that passes is answered on a later call, not this one: libmicrohttpd closes
+         * a connection whose answer was queued before the request was complete, which would
+         * cost keep-alive clients a TLS handshake per request. */
+        return MHD_YES;
+}
+
 static enum MHD_Result first_call(struct http_server *h, struct MHD_Connection *conn,
                                   const char *url, const char *method, void **con_cls) {
         const struct server_config *c = h->config;
+        const union MHD_ConnectionInfo *info;
         const struct route *route;
         struct request *r;
-        const char *length;
-        bool known;
+        enum MHD_Result ret;
+        bool known, refused;
 
+        /* libmicrohttpd has queued its own error (a Content-Length it could not read): let it
+         * go out alone, once. */
+        info = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_HTTP_STATUS);
+        if (info && info->http_status != 0)
+                return MHD_YES;
+        ret = check_framing(conn, c, &refused);
+        if (refused)
+                return ret;
         route = find_route(url, method, &known);
         if (!route)
                 return known ? send_error(conn, c, MHD_HTTP_METHOD_NOT_ALLOWED,
                                           "method not allowed", NULL)
                              : send_error(conn, c, MHD_HTTP_NOT_FOUND, "not found", NULL);
-        /* Refused before a byte of the body is read: no credential of the right form (nobody
-         * gets us to buffer a body without one), or a body announced too large. */
-        if (route->bearer) {
-                char id[AUTH_ID_HEX + 1], secret[AUTH_SECRET_HEX + 1];
-                int k = auth_parse_bearer(
-                        MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Authorization"), id,
-                        secret);
-                explicit_bzero(secret, sizeof(secret));
-                if (k < 0)
-                        return send_error(conn, c, MHD_HTTP_UNAUTHORIZED, "unauthorized",
-                                          "expected Authorization: Bearer <credential>");
-        }
-        length = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
-        if (length) {
-                unsigned long long n = strtoull(length, NULL, 10);
-                if (n > c->max_body) {
-                        char detail[64];
-                        snprintf(detail, sizeof(detail), "the limit is %zu bytes", c->max_body);
-                        return send_error(conn, c, MHD_HTTP_CONTENT_TOO_LARGE, "body too large",
-                                          detail);
-                }
-        }
-        /* A request that passes is answered on a later call, not this one: libmicrohttpd closes a
-         * connection whose answer was queued before the request was complete, which would cost
-         * keep-alive clients a TLS handshake per request. */
         r = calloc(1, sizeof(*r));
         if (!r)
                 return MHD_NO;
@@ -302,27 +656,53 @@ static enum MHD_Result first_call(struct http_server *h, struct MHD_Connection *
         r->conn = conn;
         r->route = route;
         r->pub.config = c;
-        if (length) {
-                /* Sized from Content-Length, but only up to 64 KiB before the bytes arrive:
-                 * a client announcing 8 MiB and sending nothing gets no 8 MiB. */
-                size_t n = (size_t)strtoull(length, NULL, 10);
-                r->cap = n < 65536 ? n : 65536;
-                r->buf = r->cap ? malloc(r->cap) : NULL;
-                if (r->cap && !r->buf) {
-                        free(r);
-                        return MHD_NO;
-                }
-        }
+        r->start_ms = now_ms();
+        info = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+        r->track = info ? info->socket_context : NULL;
+        set_deadline(r, r->start_ms + 1000LL * c->request_timeout_s);
         atomic_fetch_add(&h->inflight, 1);
         *con_cls = r;
-        return MHD_YES;
+        if (!route->bearer)
+                return admit_body(r);
+        /* Nobody gets us to read, let alone parse, a body without a credential the store
+         * knows: checked against the cache, else by the store before the body is read. */
+        if (auth_parse_bearer(MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Authorization"),
+                              r->id, r->secret) < 0)
+                return send_error(conn, c, MHD_HTTP_UNAUTHORIZED, "unauthorized",
+                                  "expected Authorization: Bearer <credential>");
+        if (cache_check(h, r->id, r->secret))
+                return admit_body(r);
+        r->state = REQ_AUTH;
+        r->work = (struct work){.run = auth_run, .done = auth_done};
+        return defer(r, h->q, NOTE_SHED);
+}
+
+static enum MHD_Result after_auth(struct request *r) {
+        const struct server_config *c = r->server->config;
+
+        set_deadline(r, r->start_ms + 1000LL * c->request_timeout_s);
+        if (r->auth_result == -EACCES) {
+                /* anyone can send these: counted, not one line each */
+                note(r->server, NOTE_UNAUTHORIZED);
+                return send_error(r->conn, c, MHD_HTTP_UNAUTHORIZED, "unauthorized",
+                                  "unknown agent or wrong credential");
+        }
+        if (r->auth_result == -EPERM) {
+                log_info("refused records for revoked agent %s", r->id);
+                return send_error(r->conn, c, MHD_HTTP_FORBIDDEN, "agent revoked", NULL);
+        }
+        if (r->auth_result < 0)
+                return send_error(r->conn, c, MHD_HTTP_SERVICE_UNAVAILABLE, "store unavailable",
+                                  NULL);
+        cache_put(r->server, r->id, r->secret);
+        return admit_body(r);
 }
 
 static enum MHD_Result take_body(struct request *r, const char *data, size_t n) {
-        size_t max = r->server->config->max_body;
+        size_t max = r->route->max_body(r->server->config);
 
-        if (r->too_big || n > max - r->len) {
-                r->too_big = true;
+        if (r->too_big || r->no_memory || n > max - r->len) {
+                r->too_big = !r->no_memory;
                 free(r->buf);
                 r->buf = NULL;
                 r->len = r->cap = 0;
@@ -336,6 +716,15 @@ static enum MHD_Result take_body(struct request *r, const char *data, size_t n) 
                         cap *= 2;
                 if (cap > max)
                         cap = max;
+                /* a chunked body, without a Content-Length: held as it grows */
+                if (cap > r->reserved) {
+                        if (!reserve(r->server, cap - r->reserved)) {
+                                note(r->server, NOTE_MEMORY);
+                                r->no_memory = true;
+                                return take_body(r, data, n);
+                        }
+                        r->reserved = cap;
+                }
                 b = realloc(r->buf, cap);
                 if (!b)
                         return MHD_NO;
@@ -363,13 +752,19 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
                 return ret;
         }
         switch (r->state) {
+        case REQ_AUTH_DONE:
+                return after_auth(r);
         case REQ_READING:
                 if (r->too_big)
                         return send_error(conn, c, MHD_HTTP_CONTENT_TOO_LARGE, "body too large",
                                           NULL);
+                if (r->no_memory)
+                        return send_error(conn, c, MHD_HTTP_SERVICE_UNAVAILABLE, "busy",
+                                          "too many request bodies in flight; retry later");
                 r->pub.body = r->buf ? r->buf : "";
                 r->pub.body_len = r->len;
                 return (enum MHD_Result)r->route->handler(&r->pub);
+        case REQ_AUTH:
         case REQ_WAITING:
                 return MHD_YES;
         case REQ_DONE:
@@ -379,12 +774,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
                 {
                         json_t *body = r->result;
                         r->result = NULL;
-                        return send_json(conn, c, r->status, body);
+                        return send_json(conn, c, r->status, body, false);
                 }
         case REQ_SHED:
-                note_shed(h);
+                note(h, r->shed_by);
                 return send_error(conn, c, MHD_HTTP_TOO_MANY_REQUESTS, "overloaded",
-                                  "the store is behind; retry later");
+                                  r->shed_by == NOTE_SHED ? "the store is behind; retry later"
+                                                          : "the server is busy; retry later");
         case REQ_UNAVAILABLE:
         case REQ_STATE_MAX:
                 break;
@@ -402,23 +798,109 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
         if (!r)
                 return;
         *con_cls = NULL;
+        /* the next request on this connection has header_timeout to come */
+        set_deadline(r, now_ms() + 1000LL * h->config->header_timeout_s);
+        atomic_fetch_sub(&body_memory, r->reserved);
         free(r->buf);
         json_decref(r->result);
+        explicit_bzero(r->secret, sizeof(r->secret));
         if (r->pub.free_data)
                 r->pub.free_data(r->pub.data);
         free(r);
         atomic_fetch_sub(&h->inflight, 1);
 }
 
+/* ---- connections and their deadlines ---- */
+
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+                          enum MHD_ConnectionNotificationCode code) {
+        struct http_server *h = cls;
+        struct conn_track *t = *socket_context;
+
+        if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+                const union MHD_ConnectionInfo *info =
+                        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+                t = calloc(1, sizeof(*t));
+                if (!t || !info) {
+                        free(t);
+                        return; /* no deadline for this one: the idle timeout still holds */
+                }
+                t->fd = info->connect_fd;
+                atomic_init(&t->deadline_ms, now_ms() + 1000LL * h->config->header_timeout_s);
+                pthread_mutex_lock(&h->conns_lock);
+                t->next = h->conns;
+                if (h->conns)
+                        h->conns->prev = t;
+                h->conns = t;
+                pthread_mutex_unlock(&h->conns_lock);
+                *socket_context = t;
+                return;
+        }
+        if (!t)
+                return;
+        /* Under the lock: the sweeper never shuts down a descriptor already closed. */
+        pthread_mutex_lock(&h->conns_lock);
+        if (t->prev)
+                t->prev->next = t->next;
+        else
+                h->conns = t->next;
+        if (t->next)
+                t->next->prev = t->prev;
+        pthread_mutex_unlock(&h->conns_lock);
+        free(t);
+        *socket_context = NULL;
+}
+
+/* libmicrohttpd has no deadline of its own, only an idle timeout that every byte resets: a
+ * connection past its deadline is shut down here, and its thread then closes it. */
+static void *sweeper_main(void *arg) {
+        struct http_server *h = arg;
+        struct timespec tick = {0, SWEEP_MS * 1000L * 1000};
+
+        while (!atomic_load(&h->sweeper_stop)) {
+                long long now;
+                unsigned cut = 0;
+
+                nanosleep(&tick, NULL);
+                now = now_ms();
+                pthread_mutex_lock(&h->conns_lock);
+                for (struct conn_track *t = h->conns; t; t = t->next) {
+                        long long d = atomic_load(&t->deadline_ms);
+                        if (d == 0 || now < d)
+                                continue;
+                        (void)shutdown(t->fd, SHUT_RDWR);
+                        atomic_store(&t->deadline_ms, 0);
+                        cut++;
+                }
+                pthread_mutex_unlock(&h->conns_lock);
+                while (cut-- > 0)
+                        note(h, NOTE_DEADLINE);
+        }
+        return NULL;
+}
+
+/* libmicrohttpd decodes %00 in a path into a NUL, after which "/api/v1/ping%00.html" reads
+ * as "/api/v1/ping": http_unescape leaves "%00" as it is (and so unrouted). */
+static size_t unescape(void *cls, struct MHD_Connection *conn, char *s) {
+        (void)cls;
+        (void)conn;
+        return http_unescape(s);
+}
+
 static void on_mhd_log(void *cls, const char *fmt, va_list ap)
         __attribute__((format(printf, 2, 0)));
 
 static void on_mhd_log(void *cls, const char *fmt, va_list ap) {
+        struct http_server *h = cls;
         char line[512];
 
-        (void)cls;
         vsnprintf(line, sizeof(line), fmt, ap);
         line[strcspn(line, "\n")] = '\0';
+        /* libmicrohttpd says so when max_connections or the per-address limit refuses a
+         * client (0.9.75 has no callback for it). */
+        if (strncmp(line, "Server reached connection limit", 31) == 0 ||
+            strncmp(line, "Hit process or system resource limit", 36) == 0)
+                note(h, NOTE_CONN_LIMIT);
         /* TLS handshakes that fail and clients that hang up are routine on the internet. */
         log_debug("http: %s", line);
 }
@@ -455,6 +937,14 @@ static int read_file(const char *path, char **ret) {
 static void server_free(struct http_server *h) {
         if (!h)
                 return;
+        if (h->sweeper_started) {
+                atomic_store(&h->sweeper_stop, true);
+                pthread_join(h->sweeper, NULL);
+        }
+        workq_free(h->pq);
+        pthread_mutex_destroy(&h->conns_lock);
+        pthread_mutex_destroy(&h->cache_lock);
+        free(h->cache);
         free(h->cert);
         if (h->key)
                 explicit_bzero(h->key, strlen(h->key));
@@ -462,11 +952,42 @@ static void server_free(struct http_server *h) {
         free(h);
 }
 
+/* Each connection is a descriptor: max_connections must fit under RLIMIT_NOFILE with room for
+ * the rest (the unit sets LimitNOFILE; see docs/server.ini.5). Raised to the hard limit if
+ * need be, else the connection limit is lowered to what fits, and said so. */
+static unsigned connection_limit(const struct server_config *c) {
+        struct rlimit rl;
+        rlim_t need = (rlim_t)c->max_connections + FD_RESERVE;
+
+        if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur == RLIM_INFINITY ||
+            rl.rlim_cur >= need)
+                return c->max_connections;
+        if (rl.rlim_max == RLIM_INFINITY || rl.rlim_max >= need) {
+                rl.rlim_cur = need;
+                if (setrlimit(RLIMIT_NOFILE, &rl) == 0)
+                        return c->max_connections;
+        } else if (rl.rlim_max > rl.rlim_cur) {
+                rl.rlim_cur = rl.rlim_max;
+                (void)setrlimit(RLIMIT_NOFILE, &rl);
+                (void)getrlimit(RLIMIT_NOFILE, &rl);
+        }
+        if (rl.rlim_cur <= (rlim_t)2 * FD_RESERVE) {
+                log_warn("open-file limit %llu: serving at most %d connections",
+                         (unsigned long long)rl.rlim_cur, FD_RESERVE);
+                return FD_RESERVE;
+        }
+        log_warn("open-file limit %llu is below max_connections %u + %d: serving at most %llu "
+                 "connections (raise LimitNOFILE)",
+                 (unsigned long long)rl.rlim_cur, c->max_connections, FD_RESERVE,
+                 (unsigned long long)(rl.rlim_cur - FD_RESERVE));
+        return (unsigned)(rl.rlim_cur - FD_RESERVE);
+}
+
 int http_start(const struct server_config *c, int listen_fd, struct workq *q,
                struct http_server **ret) {
         unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
                          MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
-        struct MHD_OptionItem opts[16];
+        struct MHD_OptionItem opts[24];
         struct http_server *h;
         long cores = sysconf(_SC_NPROCESSORS_ONLN);
         unsigned threads = c->threads ? c->threads : (cores > 0 ? (unsigned)cores : 1);
@@ -479,9 +1000,23 @@ int http_start(const struct server_config *c, int listen_fd, struct workq *q,
         h->config = c;
         h->q = q;
         atomic_init(&h->inflight, 0);
+        atomic_init(&h->waiting, 0);
         atomic_init(&h->stopping, false);
-        atomic_init(&h->shed, 0);
-        atomic_init(&h->shed_warned_s, 0);
+        atomic_init(&h->sweeper_stop, false);
+        for (int k = 0; k < NOTE_KIND_MAX; k++) {
+                atomic_init(&h->notes[k].n, 0);
+                atomic_init(&h->notes[k].warned_s, 0);
+        }
+        pthread_mutex_init(&h->conns_lock, NULL);
+        pthread_mutex_init(&h->cache_lock, NULL);
+        h->cache = calloc(CACHE_SLOTS, sizeof(*h->cache));
+        r = h->cache ? workq_new(NULL, NULL, threads, &h->pq) : -ENOMEM;
+        if (r < 0) {
+                server_free(h);
+                return log_error_errno(r, "cannot start the parse threads");
+        }
+        /* first, or libmicrohttpd prints what comes before it its own way */
+        opts[n++] = (struct MHD_OptionItem){MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)on_mhd_log, h};
         if (c->tls) {
                 if (!c->tls_cert || !c->tls_key) {
                         server_free(h);
@@ -504,11 +1039,15 @@ int http_start(const struct server_config *c, int listen_fd, struct workq *q,
         }
         opts[n++] = (struct MHD_OptionItem){MHD_OPTION_LISTEN_SOCKET, listen_fd, NULL};
         opts[n++] = (struct MHD_OptionItem){MHD_OPTION_THREAD_POOL_SIZE, threads, NULL};
-        opts[n++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_LIMIT, c->max_connections, NULL};
+        opts[n++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_LIMIT, connection_limit(c), NULL};
+        opts[n++] = (struct MHD_OptionItem){MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+                                            c->max_connections_per_address, NULL};
         opts[n++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_TIMEOUT, c->connection_timeout_s,
                                             NULL};
         opts[n++] = (struct MHD_OptionItem){MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, h};
-        opts[n++] = (struct MHD_OptionItem){MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)on_mhd_log, NULL};
+        opts[n++] =
+                (struct MHD_OptionItem){MHD_OPTION_NOTIFY_CONNECTION, (intptr_t)on_connection, h};
+        opts[n++] = (struct MHD_OptionItem){MHD_OPTION_UNESCAPE_CALLBACK, (intptr_t)unescape, NULL};
         opts[n++] = (struct MHD_OptionItem){MHD_OPTION_END, 0, NULL};
 
         h->daemon = MHD_start_daemon(flags, 0, NULL, NULL, on_request, h, MHD_OPTION_ARRAY, opts,
@@ -518,6 +1057,13 @@ int http_start(const struct server_config *c, int listen_fd, struct workq *q,
                 return log_error_errno(-EIO, "cannot start the HTTP%s server (see above)",
                                        c->tls ? "S" : "");
         }
+        r = -pthread_create(&h->sweeper, NULL, sweeper_main, h);
+        if (r < 0) {
+                MHD_stop_daemon(h->daemon);
+                server_free(h);
+                return log_error_errno(r, "cannot start the deadline thread");
+        }
+        h->sweeper_started = true;
         log_info("serving %s with %u threads", c->tls ? "https" : "plain http (tls = off)",
                  threads);
         *ret = h;
@@ -533,30 +1079,41 @@ static unsigned connections(struct http_server *h) {
 
 int http_stop(struct http_server *h, unsigned wait_s) {
         struct timespec tick = {0, 10L * 1000 * 1000};
-        unsigned waited_ms = 0;
+        unsigned waited_ms = 0, read_grace_ms = STOP_READ_GRACE_MS;
         int left;
 
         if (!h)
                 return 0;
-        /* The listening socket stays open (it is the caller's); we only stop using it. */
-        MHD_quiesce_daemon(h->daemon);
-        /* Connections accepted before may still be in their TLS handshake or sending their
-         * request: let them finish until none is left, or until nothing is in flight after a
-         * grace period (idle keep-alive connections are then closed; clients reconnect). */
-        while (waited_ms < wait_s * 1000 && connections(h) > 0 &&
-               (atomic_load(&h->inflight) > 0 || waited_ms < STOP_GRACE_MS)) {
-                nanosleep(&tick, NULL);
-                waited_ms += 10;
+        if (read_grace_ms > wait_s * 1000)
+                read_grace_ms = wait_s * 1000;
+        if (!h->quiesced) {
+                /* The listening socket stays open (it is the caller's); we only stop using it. */
+                MHD_quiesce_daemon(h->daemon);
+                h->quiesced = true;
+                /* Connections accepted before may still be in their TLS handshake or sending
+                 * their request: let them finish until none is left, or until nothing is in
+                 * flight after a grace period (idle keep-alive connections are then closed;
+                 * clients reconnect). A request still being received after read_grace is a
+                 * slow client, and is cut: a drain gives up on it, not on itself. */
+                while (waited_ms < read_grace_ms && connections(h) > 0 &&
+                       (atomic_load(&h->inflight) > 0 || waited_ms < STOP_GRACE_MS)) {
+                        nanosleep(&tick, NULL);
+                        waited_ms += 10;
+                }
         }
         atomic_store(&h->stopping, true);
-        while ((left = atomic_load(&h->inflight)) > 0 && waited_ms < wait_s * 1000) {
+        /* What waits on the parsers or the store holds pointers into them: it must finish. */
+        while ((left = atomic_load(&h->waiting)) > 0 && waited_ms < wait_s * 1000) {
                 nanosleep(&tick, NULL);
                 waited_ms += 10;
         }
         if (left > 0) {
-                log_error("%d requests still in flight after %us", left, wait_s);
+                log_error("%d requests still wait on the store after %us", left, wait_s);
                 return -ETIMEDOUT;
         }
+        left = atomic_load(&h->inflight);
+        if (left > 0)
+                log_info("stopping: %d requests still being received are cut", left);
         MHD_stop_daemon(h->daemon);
         server_free(h);
         return 0;

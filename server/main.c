@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "config.h"
+#include "json_budget.h"
 #include "log.h"
 #include "serve.h"
 #include "store.h"
@@ -317,6 +318,8 @@ int main(int argc, char **argv) {
         bool verbose = false;
         int o, ret;
 
+        /* Before any JSON exists: the parse of a request is held to a memory budget. */
+        json_budget_install();
         log_setup("counterguard-server", LOG_LEVEL_INFO);
         /* The SQLite file and its WAL hold personal data and credential hashes: nothing we
          * create is for other users. */

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "http.h"
@@ -19,6 +20,14 @@
 #define DRAIN_SECONDS    30
 #define PURGE_EVERY_MS   (3600 * 1000)
 #define PURGE_QUEUE_ROOM 1000000u
+#define RETIRED_MAX      8
+
+/* Servers replaced by a reload whose requests still wait on the store: stopped later, with
+ * their configuration. A reload never stops the service for them. */
+struct retired {
+        struct http_server *http;
+        struct server_config *config;
+};
 
 struct purge_work {
         struct work work; /* first */
@@ -48,6 +57,13 @@ static void schedule_purge(struct workq *q, unsigned days) {
         p->days = days;
         if (workq_submit(q, &p->work, PURGE_QUEUE_ROOM) < 0)
                 free(p);
+}
+
+static long long now_s(void) {
+        struct timespec ts;
+
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        return (long long)ts.tv_sec;
 }
 
 static unsigned default_workers(const struct server_config *c) {
@@ -86,13 +102,36 @@ int serve_check(const struct server_config *c) {
         return r;
 }
 
+static void retire_free(struct retired *r) {
+        config_free(r->config);
+        free(r->config);
+        *r = (struct retired){0};
+}
+
+/* Try again to stop what a reload left running; the number still left. */
+static unsigned reap(struct retired *retired) {
+        unsigned left = 0;
+
+        for (unsigned i = 0; i < RETIRED_MAX; i++) {
+                if (!retired[i].http)
+                        continue;
+                if (http_stop(retired[i].http, 0) < 0) {
+                        left++;
+                        continue;
+                }
+                retire_free(&retired[i]);
+        }
+        return left;
+}
+
 /* SIGHUP: a new HTTP server with the new settings takes over the same listening socket, then
  * the old one finishes its requests and goes. What cannot change without a restart (listen
  * address, store url and workers) is kept, with a warning. */
 static void reload(const char *path, struct server_config **cur, struct http_server **http,
-                   int listen_fd, struct workq *q) {
+                   int listen_fd, struct workq *q, struct retired *retired) {
         struct server_config *next = malloc(sizeof(*next));
         struct http_server *h = NULL;
+        bool level_changed;
         int r;
 
         if (!next)
@@ -124,13 +163,26 @@ static void reload(const char *path, struct server_config **cur, struct http_ser
                 free(next);
                 return;
         }
-        if (http_stop(*http, DRAIN_SECONDS) < 0)
-                _exit(EXIT_FAILURE); /* requests still wait on structures we cannot free */
+        level_changed = next->log_level != (*cur)->log_level;
+        if (http_stop(*http, DRAIN_SECONDS) < 0) {
+                /* requests still wait on the store: the old server and its settings stay
+                 * until they are answered, and the new one serves meanwhile */
+                unsigned i = 0;
+                while (i < RETIRED_MAX && retired[i].http)
+                        i++;
+                if (i == RETIRED_MAX) {
+                        log_error("reload: %d servers still wait on the store; exiting",
+                                  RETIRED_MAX);
+                        _exit(EXIT_FAILURE);
+                }
+                retired[i] = (struct retired){*http, *cur};
+        } else {
+                config_free(*cur);
+                free(*cur);
+        }
         /* a level changed in the file applies now (--verbose stays until it does) */
-        if (next->log_level != (*cur)->log_level)
+        if (level_changed)
                 log_set_level(next->log_level);
-        config_free(*cur);
-        free(*cur);
         *cur = next;
         *http = h;
         log_info("reloaded %s", path);
@@ -140,9 +192,11 @@ int serve_run(const char *config_path, struct server_config *config) {
         struct store_options o = {.busy_timeout_ms = config->busy_timeout_ms};
         struct server_config *c = malloc(sizeof(*c));
         struct http_server *http = NULL;
+        struct retired retired[RETIRED_MAX] = {0};
         struct workq *q = NULL;
         sigset_t mask;
         int sfd = -1, listen_fd = -1, r, ret = EXIT_FAILURE;
+        long long last_purge_s = 0;
         bool running = true;
 
         if (!c) {
@@ -178,6 +232,7 @@ int serve_run(const char *config_path, struct server_config *config) {
         if (http_start(c, listen_fd, q, &http) < 0)
                 goto out;
         schedule_purge(q, c->retention_days);
+        last_purge_s = now_s();
         log_info("ready (store %s, %u store workers, queue_max %u)",
                  strncmp(c->store_url, "postgres", 8) == 0 ? "postgresql" : "sqlite",
                  default_workers(c), c->store_queue_max);
@@ -186,13 +241,16 @@ int serve_run(const char *config_path, struct server_config *config) {
                 struct pollfd p = {.fd = sfd, .events = POLLIN};
                 struct signalfd_siginfo si;
 
-                r = poll(&p, 1, PURGE_EVERY_MS);
+                r = poll(&p, 1, reap(retired) ? 1000 : PURGE_EVERY_MS);
                 if (r < 0 && errno != EINTR) {
                         log_error_errno(-errno, "poll");
                         break;
                 }
                 if (r == 0) {
-                        schedule_purge(q, c->retention_days);
+                        if (now_s() - last_purge_s >= PURGE_EVERY_MS / 1000) {
+                                schedule_purge(q, c->retention_days);
+                                last_purge_s = now_s();
+                        }
                         continue;
                 }
                 if (r < 0 || read(sfd, &si, sizeof(si)) != sizeof(si))
@@ -200,7 +258,7 @@ int serve_run(const char *config_path, struct server_config *config) {
                 switch (si.ssi_signo) {
                 case SIGHUP:
                         log_info("SIGHUP: reloading %s", config_path);
-                        reload(config_path, &c, &http, listen_fd, q);
+                        reload(config_path, &c, &http, listen_fd, q, retired);
                         break;
                 case SIGTERM:
                 case SIGINT:
@@ -212,8 +270,8 @@ int serve_run(const char *config_path, struct server_config *config) {
                         break;
                 }
         }
-        if (http_stop(http, DRAIN_SECONDS) < 0)
-                _exit(EXIT_FAILURE);
+        if (http_stop(http, DRAIN_SECONDS) < 0 || reap(retired) > 0)
+                _exit(EXIT_FAILURE); /* requests still wait on the store after 30 s */
         http = NULL;
         ret = EXIT_SUCCESS;
         log_info("stopped");

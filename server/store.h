@@ -124,13 +124,22 @@ int store_unit_rename(struct store *s, const char *code, const char *name);
 int store_unit_remove(struct store *s, const char *code);
 
 /* store_ingest.c. A whole batch in one transaction: stored entirely or not at all. Records
- * already stored (same agent, same seq) are skipped. *ret_acked is the highest seq of the
- * batch, or the agent's last stored seq for an empty batch. */
+ * already stored (same agent, same seq, same type, time and body) are skipped. A seq already
+ * stored with other content refuses the whole batch with -ENOTUNIQ (nothing of it stays): an
+ * agent that lost its counter must not lose records silently. *ret_acked is the highest seq
+ * of the batch, or the agent's last stored seq for an empty batch. */
+struct ingest_conflict {
+        size_t index;        /* records[index] */
+        int64_t seq;         /* its seq */
+        int64_t first, last; /* the agent's seqs stored before this batch (-1, -1: none) */
+};
 int store_ingest(struct store *s, const char *agent_id, const char *unit, const struct batch *b,
                  int64_t *ret_acked);
-/* The same inside a transaction the caller holds (group commit). */
+/* The same inside a transaction the caller holds (group commit); ret_conflict (may be NULL)
+ * says what -ENOTUNIQ is about. */
 int store_ingest_in_tx(struct store *s, const char *agent_id, const char *unit,
-                       const struct batch *b, int64_t *ret_acked);
+                       const struct batch *b, int64_t *ret_acked,
+                       struct ingest_conflict *ret_conflict);
 int store_upsert_host(struct store *s, const char *agent_id, const char *unit,
                       const struct report_host *h, const char *time, int64_t seq);
 

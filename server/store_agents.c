@@ -7,6 +7,7 @@
 #include "auth.h"
 #include "log.h"
 #include "store.h"
+#include "text.h"
 #include "timefmt.h"
 
 static void time_in_days(int64_t days, char buf[TIMEFMT_RFC3339_SIZE]) {
@@ -33,8 +34,15 @@ static int print_row(void *userdata, size_t n, const char *const *columns,
                 fputc('\n', t->out);
                 t->header_done = true;
         }
-        for (size_t i = 0; i < n; i++)
-                fprintf(t->out, "%s%s", i ? "\t" : "", values[i] ? values[i] : "-");
+        for (size_t i = 0; i < n; i++) {
+                /* values come from agents (hostnames...): no control character reaches the
+                 * admin's terminal, and a tab or newline cannot shift the columns */
+                char *v = text_printable(values[i], 4096);
+                if (values[i] && !v)
+                        return -ENOMEM;
+                fprintf(t->out, "%s%s", i ? "\t" : "", v ? v : "-");
+                free(v);
+        }
         fputc('\n', t->out);
         return 0;
 }

@@ -5,6 +5,7 @@
  * transaction, and raw_records' primary key (agent_id, seq) makes a replay a no-op. */
 #include <errno.h>
 #include <jansson.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -327,8 +328,65 @@ static int apply_event(struct ingest_ctx *c, const struct report_event *e) {
         return 0;
 }
 
-int store_ingest_in_tx(struct store *s, const char *agent_id, const char *unit,
-                       const struct batch *b, int64_t *ret_acked) {
+static int compare_stored(void *userdata, size_t n, const char *const *columns,
+                          const char *const *values) {
+        const struct batch_record *rec = userdata;
+
+        (void)columns;
+        if (n < 3 || !values[0] || !values[1] || !values[2])
+                return -EIO;
+        /* 1: the same record again (a resend); 2: other content under that seq */
+        return strcmp(values[0], record_type_to_string(rec->type)) == 0 &&
+                               strcmp(values[1], rec->time) == 0 &&
+                               strcmp(values[2], rec->body_json) == 0
+                       ? 1
+                       : 2;
+}
+
+/* The record's seq is stored already: is it this record? 0 yes, -ENOTUNIQ no. */
+static int check_replay(struct store *s, const char *agent_id, const struct batch_record *rec) {
+        struct store_params p;
+        int r;
+
+        store_params_init(&p);
+        store_param_str(&p, agent_id);
+        store_param_int(&p, rec->seq);
+        r = store_exec(s,
+                       "SELECT record_type, record_time, body FROM raw_records "
+                       "WHERE agent_id = $1 AND seq = $2",
+                       &p, compare_stored, (void *)(uintptr_t)rec);
+        if (r < 0)
+                return r;
+        return r == 2 ? -ENOTUNIQ : 0;
+}
+
+static int read_range(void *userdata, size_t n, const char *const *columns,
+                      const char *const *values) {
+        struct ingest_conflict *c = userdata;
+
+        (void)columns;
+        c->first = n > 0 && values[0] ? strtoll(values[0], NULL, 10) : -1;
+        c->last = n > 1 && values[1] ? strtoll(values[1], NULL, 10) : -1;
+        return 1;
+}
+
+/* After the batch is rolled back: the seqs stored, for the agent to go on past them. */
+static int stored_range(struct store *s, const char *agent_id, struct ingest_conflict *c) {
+        struct store_params p;
+        int r;
+
+        store_params_init(&p);
+        store_param_str(&p, agent_id);
+        r = store_exec(s,
+                       "SELECT MIN(seq), (SELECT last_seq FROM agents WHERE id = $1) "
+                       "FROM raw_records WHERE agent_id = $1",
+                       &p, read_range, c);
+        return r < 0 ? r : 0;
+}
+
+static int ingest_records(struct store *s, const char *agent_id, const char *unit,
+                          const struct batch *b, int64_t *ret_acked,
+                          struct ingest_conflict *ret_conflict) {
         char now[TIMEFMT_RFC3339_SIZE];
         struct store_params p;
         int64_t max_seq = -1;
@@ -371,8 +429,15 @@ int store_ingest_in_tx(struct store *s, const char *agent_id, const char *unit,
                                &p, NULL, NULL);
                 if (r < 0)
                         return r;
-                if (r == 0)
-                        continue; /* stored before: a replay */
+                if (r == 0) {
+                        /* stored before: a replay, unless the content differs */
+                        r = check_replay(s, agent_id, rec);
+                        if (r == -ENOTUNIQ)
+                                *ret_conflict = (struct ingest_conflict){i, rec->seq, -1, -1};
+                        if (r < 0)
+                                return r;
+                        continue;
+                }
                 r = rec->type == RECORD_SNAPSHOT ? apply_snapshot(&c, &rec->snapshot)
                                                  : apply_event(&c, &rec->event);
                 if (r < 0)
@@ -392,6 +457,35 @@ int store_ingest_in_tx(struct store *s, const char *agent_id, const char *unit,
         return 0;
 }
 
+int store_ingest_in_tx(struct store *s, const char *agent_id, const char *unit,
+                       const struct batch *b, int64_t *ret_acked,
+                       struct ingest_conflict *ret_conflict) {
+        struct ingest_conflict c = {0, 0, -1, -1};
+        int r;
+
+        /* Its own savepoint: on a conflict, what the batch changed goes before the stored
+         * range is read. */
+        r = s->ops->script(s, "SAVEPOINT ingest");
+        if (r < 0)
+                return r;
+        r = ingest_records(s, agent_id, unit, b, ret_acked, &c);
+        if (r == -ENOTUNIQ) {
+                int k = s->ops->script(s, "ROLLBACK TO SAVEPOINT ingest");
+                if (k >= 0)
+                        k = stored_range(s, agent_id, &c);
+                if (k < 0)
+                        r = k;
+                if (ret_conflict)
+                        *ret_conflict = c;
+        }
+        if (r >= 0 || r == -ENOTUNIQ) {
+                int k = s->ops->script(s, "RELEASE SAVEPOINT ingest");
+                if (k < 0)
+                        r = k;
+        }
+        return r;
+}
+
 int store_ingest(struct store *s, const char *agent_id, const char *unit, const struct batch *b,
                  int64_t *ret_acked) {
         int r = -EBUSY;
@@ -401,7 +495,7 @@ int store_ingest(struct store *s, const char *agent_id, const char *unit, const 
                 r = s->ops->begin(s);
                 if (r < 0)
                         continue;
-                r = store_ingest_in_tx(s, agent_id, unit, b, ret_acked);
+                r = store_ingest_in_tx(s, agent_id, unit, b, ret_acked, NULL);
                 if (r >= 0)
                         r = s->ops->commit(s);
                 if (r < 0)

@@ -9,6 +9,8 @@
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdio.h>
+#include <sys/statvfs.h>
 
 #include "log.h"
 #include "store.h"
@@ -28,7 +30,32 @@ struct store_sqlite {
         size_t next_evict;
 };
 
+/* SQLite says "disk I/O error" when it cannot even create its WAL on a full disk: the
+ * operator needs the database's path and the reason. */
+static int disk_full(sqlite3 *db, int rc, const char *what) {
+        const char *path = db ? sqlite3_db_filename(db, "main") : NULL;
+        char dir[4096];
+        struct statvfs sv;
+        const char *slash;
+
+        if (!path || !*path)
+                return 0;
+        slash = strrchr(path, '/');
+        if (!slash)
+                snprintf(dir, sizeof(dir), ".");
+        else
+                snprintf(dir, sizeof(dir), "%.*s", slash == path ? 1 : (int)(slash - path), path);
+        if ((rc & 0xff) != SQLITE_FULL &&
+            (statvfs(dir, &sv) < 0 || (unsigned long long)sv.f_bavail * sv.f_frsize >= 65536))
+                return 0;
+        log_error("sqlite: %s: the disk is full: no room to write the database '%s' (%s)", what,
+                  path, sqlite3_errmsg(db));
+        return -ENOSPC;
+}
+
 static int errno_from_sqlite(sqlite3 *db, int rc, const char *what) {
+        int r;
+
         switch (rc & 0xff) {
         case SQLITE_CONSTRAINT:
                 log_debug("sqlite: %s: %s", what, sqlite3_errmsg(db));
@@ -39,6 +66,13 @@ static int errno_from_sqlite(sqlite3 *db, int rc, const char *what) {
                 return -EBUSY;
         case SQLITE_NOMEM:
                 return -ENOMEM;
+        case SQLITE_FULL:
+        case SQLITE_IOERR:
+        case SQLITE_CANTOPEN:
+                r = disk_full(db, rc, what);
+                if (r < 0)
+                        return r;
+                /* fall through */
         default:
                 log_error("sqlite: %s: %s", what, db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
                 return -EIO;

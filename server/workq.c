@@ -104,7 +104,7 @@ static void *worker_main(void *arg) {
                 pthread_mutex_unlock(&q->lock);
 
                 /* A connection lost at start (database restarting) is retried per job. */
-                if (!wk->store && store_open(q->url, &q->options, &wk->store) < 0)
+                if (q->url && !wk->store && store_open(q->url, &q->options, &wk->store) < 0)
                         wk->store = NULL;
                 if (!group[0]->run_in_tx)
                         group[0]->run(group[0], wk->store);
@@ -133,17 +133,18 @@ int workq_new(const char *url, const struct store_options *o, unsigned n_workers
                 return -ENOMEM;
         pthread_mutex_init(&q->lock, NULL);
         pthread_cond_init(&q->cond, NULL);
-        q->options = *o;
-        q->url = strdup(url);
+        if (o)
+                q->options = *o;
+        q->url = url ? strdup(url) : NULL;
         q->workers = calloc(n_workers, sizeof(*q->workers));
-        if (!q->url || !q->workers) {
+        if ((url && !q->url) || !q->workers) {
                 workq_free(q);
                 return -ENOMEM;
         }
         for (unsigned i = 0; i < n_workers; i++) {
                 struct worker *wk = &q->workers[i];
                 wk->q = q;
-                r = store_open(url, o, &wk->store);
+                r = url ? store_open(url, o, &wk->store) : 0;
                 if (r < 0) {
                         workq_free(q);
                         return r;

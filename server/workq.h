@@ -29,7 +29,8 @@ struct workq;
 #define WORKQ_GROUP_MAX 64
 
 /* Open n_workers connections to url (failing here rather than on the first request) and
- * start their threads. */
+ * start their threads. With url NULL, plain worker threads (run gets a NULL store): the
+ * pool that parses request bodies off the HTTP threads. */
 int workq_new(const char *url, const struct store_options *o, unsigned n_workers,
               struct workq **ret);
 /* 0, or -EAGAIN when more than max_waiting jobs wait already, -ESHUTDOWN when stopping. */

@@ -33,7 +33,7 @@ curl -sS --cacert "$TMP/old.crt" -o /dev/null "$URL/api/v1/ping" 2>/dev/null &&
 CODE=$(curl -sS --cacert "$TMP/server.crt" -o /dev/null -w '%{http_code}' "$URL/api/v1/ping")
 [ "$CODE" = 200 ] || fail "ping with the new certificate: $CODE"
 # the new log level applies at once: a stored batch is now logged at debug
-gen_batch "$TMP/b2small.json" 2 0 1
+gen_batch "$TMP/b2small.json" 3 0 1
 post_records "$TMP/b2small.json" "$CRED"
 expect 200
 grep -q 'agent .*records, acked' "$TMP/server.log" || fail "log_level = debug not applied on SIGHUP"
@@ -76,6 +76,6 @@ wait "$CURL" || true
 rc=0
 wait "$SERVER_PID" || rc=$?
 [ $rc = 0 ] || fail "exit status $rc: $(tail -n 20 "$TMP/server.log")"
-[ "$(sql 'SELECT COUNT(*) FROM raw_records')" = 2 ] || fail "the in-flight batch was not stored"
+[ "$(sql 'SELECT COUNT(*) FROM raw_records')" = 3 ] || fail "the in-flight batch was not stored"
 grep -q 'stopped' "$TMP/server.log" || fail "no clean stop"
 echo ok

@@ -7,7 +7,12 @@
 
 make_cert
 gen_batch "$TMP/b.json" 1 1 4 # seq 1..5
-gen_batch "$TMP/c.json" 3 0 10 # seq 3..12, overlapping (events at 3..5 in both)
+gen_batch "$TMP/tail.json" 6 0 7 # seq 6..12
+# seq 3..12, overlapping: the events at 3..5 are b's own (a resend; the same seq with other
+# content would be refused with 409)
+"$PY" -c 'import json,sys; b=json.load(open(sys.argv[1])); t=json.load(open(sys.argv[2]))
+json.dump({"records": [r for r in b["records"] if r["seq"] >= 3] + t["records"]}, open(sys.argv[3], "w"))' \
+	"$TMP/b.json" "$TMP/tail.json" "$TMP/c.json"
 AGENTS=6
 
 scenario() {

@@ -215,3 +215,111 @@ setup_units() {
 	cg units add 010101 --name 'Quầy 1' --kind counter --parent 0101 2>/dev/null ||
 		fail "units add 010101"
 }
+
+# raw_https [SOURCE-ADDRESS [TIMEOUT]] < REQUEST: send the bytes of REQUEST to the server over
+# TLS as they are (from 127.0.0.x if given); print what comes back, then a last line
+# "# closed" or "# open" (the server had not closed after TIMEOUT seconds, default 3) and the
+# seconds it took
+raw_https() {
+	[ -e "$TMP/raw_https.py" ] || raw_https_script >"$TMP/raw_https.py"
+	"$PY" "$TMP/raw_https.py" "$TMP/server.crt" "$PORT" "${1:-127.0.0.1}" "${2:-3}"
+}
+raw_https_script() {
+	cat <<'PYEOF'
+import socket, ssl, sys, time
+ca, port, src, timeout = sys.argv[1], int(sys.argv[2]), sys.argv[3], float(sys.argv[4])
+ctx = ssl.create_default_context(cafile=ca)
+ctx.check_hostname = False
+t0 = time.monotonic()
+s = socket.create_connection(("127.0.0.1", port), timeout=timeout, source_address=(src, 0))
+s = ctx.wrap_socket(s)
+s.sendall(sys.stdin.buffer.read())
+out, state = b"", "open"
+deadline = t0 + timeout
+while True:
+    s.settimeout(max(0.01, deadline - time.monotonic()))
+    try:
+        b = s.recv(65536)
+    except (socket.timeout, TimeoutError):
+        break
+    except (ConnectionError, ssl.SSLError):
+        state = "closed"
+        break
+    if not b:
+        state = "closed"
+        break
+    out += b
+sys.stdout.write(out.decode("utf-8", "replace"))
+print("\n# %s %.2f" % (state, time.monotonic() - t0))
+PYEOF
+}
+
+# server_cpu_ms: user+system CPU the server has used so far, in milliseconds
+server_cpu_ms() {
+	awk -v hz="$(getconf CLK_TCK)" '{ sub(/.*\) /, ""); print int(($12 + $13) * 1000 / hz) }' \
+		"/proc/$SERVER_PID/stat"
+}
+
+# server_rss_mib: the server's resident memory now, in MiB
+server_rss_mib() { awk '/^VmRSS:/ { print int($2 / 1024) }' "/proc/$SERVER_PID/status"; }
+
+# wait_log PATTERN [TENTHS]: wait until the server's log has a line matching PATTERN
+wait_log() {
+	local i
+	for ((i = 0; i < ${2:-100}; i++)); do
+		grep -q -- "$1" "$TMP/server.log" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# slow_client MODE SECONDS [SOURCE-ADDRESS] &: a client that sends one byte a second for at
+# most SECONDS over TLS, MODE "body" (an /enroll request whose body trickles) or "header"
+# (a request line that trickles); prints "cut after N s" or "not cut" when it ends
+slow_client() {
+	[ -e "$TMP/slow_client.py" ] || slow_client_script >"$TMP/slow_client.py"
+	"$PY" "$TMP/slow_client.py" "$TMP/server.crt" "$PORT" "$1" "$2" "${3:-127.0.0.1}"
+}
+slow_client_script() {
+	cat <<'PYEOF'
+import socket, ssl, sys, time
+ca, port, mode, secs, src = sys.argv[1], int(sys.argv[2]), sys.argv[3], float(sys.argv[4]), sys.argv[5]
+ctx = ssl.create_default_context(cafile=ca)
+ctx.check_hostname = False
+t0 = time.monotonic()
+try:
+    s = ctx.wrap_socket(socket.create_connection(("127.0.0.1", port), timeout=5, source_address=(src, 0)))
+    if mode == "body":
+        s.sendall(b"POST /api/v1/enroll HTTP/1.1\r\nHost: x\r\nContent-Length: 60000\r\n\r\n{")
+    else:
+        s.sendall(b"P")
+    s.settimeout(1)
+    while time.monotonic() - t0 < secs:
+        try:
+            if s.recv(4096) == b"":
+                raise ConnectionError
+        except (socket.timeout, TimeoutError):
+            pass
+        s.sendall(b" " if mode == "body" else b"O")
+    print("not cut")
+except (OSError, ssl.SSLError):
+    print("cut after %d s" % round(time.monotonic() - t0))
+PYEOF
+}
+
+# serve_units BACKEND [SERVER-LINES [STORE-LINES]]: a migrated store with the unit tree and the
+# server started on it
+serve_units() {
+	use_backend "$1"
+	write_config "${2:-}" "${3:-}"
+	cg migrate 2>/dev/null || fail "migrate"
+	setup_units
+	server_start
+}
+
+# serve_enrolled BACKEND [SERVER-LINES [STORE-LINES]]: the same, and one agent enrolled
+# (AGENT_ID, CRED)
+serve_enrolled() {
+	serve_units "$@"
+	enroll "$(cg token create --unit 010101 2>/dev/null)"
+}

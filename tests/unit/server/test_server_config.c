@@ -69,8 +69,14 @@ static void test_defaults(void **state) {
         assert_int_equal(config_load_string("t.ini", "[store]\nurl = x.db\n", &c), 0);
         assert_true(c.tls);
         assert_string_equal(c.listen, "127.0.0.1:8443");
-        assert_string_equal(c.tls_priorities, "NORMAL:-VERS-TLS1.0:-VERS-TLS1.1");
+        assert_string_equal(c.tls_priorities, CONFIG_TLS_PRIORITIES);
         assert_int_equal(c.max_body, 8u << 20);
+        assert_int_equal(c.max_enroll_body, 64u << 10);
+        assert_int_equal(c.max_body_memory, 256u << 20);
+        assert_int_equal(c.max_connections_per_address, 64);
+        assert_int_equal(c.header_timeout_s, 10);
+        assert_int_equal(c.request_timeout_s, 120);
+        assert_int_equal(c.credential_cache_ttl_s, 60);
         assert_int_equal(c.retention_days, 365);
         config_free(&c);
 }
