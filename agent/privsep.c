@@ -1,0 +1,429 @@
+/* Privilege separation: the fork, what each side drops, and the worker's side of the channel.
+ * See privsep.h and docs/privsep.md; the parent's table and loop are in privsep_parent.c. */
+#include "privsep.h"
+
+#include <cap-ng.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "privsep_internal.h"
+
+/* A parent that does not answer within this costs the worker one request, never its loop. */
+#define PRIVSEP_TIMEOUT_SEC 5
+
+struct privsep {
+        int fd;           /* -1: requests are answered in-process */
+        uint32_t last_id; /* of the last request sent */
+};
+
+/* --- /proc/PID/status --- */
+
+static int parse_ids(const char *v, unsigned long out[4]) {
+        for (int i = 0; i < 4; i++) {
+                char *end;
+                errno = 0;
+                out[i] = strtoul(v, &end, 10);
+                if (errno || end == v || out[i] > UINT32_MAX)
+                        return -EBADMSG;
+                v = end;
+        }
+        return 0;
+}
+
+int privsep_read_status(const char *path, struct privsep_status *ret) {
+        struct privsep_status st = {.no_new_privs = -1};
+        unsigned seen = 0;
+        char line[256];
+        FILE *f = fopen(path, "re");
+
+        if (!f)
+                return -errno;
+        while (fgets(line, sizeof(line), f)) {
+                static const struct {
+                        const char *key;
+                        size_t off;
+                } caps[] = {
+                        {"CapInh:", offsetof(struct privsep_status, cap_inheritable)},
+                        {"CapPrm:", offsetof(struct privsep_status, cap_permitted)},
+                        {"CapEff:", offsetof(struct privsep_status, cap_effective)},
+                        {"CapBnd:", offsetof(struct privsep_status, cap_bounding)},
+                        {"CapAmb:", offsetof(struct privsep_status, cap_ambient)},
+                };
+                char *colon = strchr(line, ':'), *end;
+                unsigned long ids[4];
+
+                if (!colon)
+                        continue;
+                if (strncmp(line, "Uid:", 4) == 0 || strncmp(line, "Gid:", 4) == 0) {
+                        bool uid = line[0] == 'U';
+                        if (parse_ids(colon + 1, ids) < 0)
+                                break;
+                        for (int i = 0; i < 4; i++) {
+                                if (uid)
+                                        st.uid[i] = (uid_t)ids[i];
+                                else
+                                        st.gid[i] = (gid_t)ids[i];
+                        }
+                        seen |= uid ? 1u : 2u;
+                } else if (strncmp(line, "NoNewPrivs:", 11) == 0) {
+                        st.no_new_privs = (int)strtol(colon + 1, &end, 10);
+                        seen |= 4u;
+                }
+                for (size_t i = 0; i < sizeof(caps) / sizeof(caps[0]); i++) {
+                        uint64_t v;
+                        if (strncmp(line, caps[i].key, strlen(caps[i].key)) != 0)
+                                continue;
+                        errno = 0;
+                        v = strtoull(colon + 1, &end, 16);
+                        if (errno || end == colon + 1)
+                                break;
+                        memcpy((char *)&st + caps[i].off, &v, sizeof(v));
+                        seen |= 8u << i;
+                }
+        }
+        fclose(f);
+        if (seen != 0xffu)
+                return -EBADMSG;
+        *ret = st;
+        return 0;
+}
+
+int privsep_caps_text(uint64_t caps, char *buf, size_t size) {
+        size_t len = 0;
+
+        if (size == 0)
+                return -ENOBUFS;
+        buf[0] = '\0';
+        if (caps == 0)
+                return snprintf(buf, size, "none") >= (int)size ? -ENOBUFS : 0;
+        for (unsigned c = 0; c < 64; c++) {
+                const char *name;
+                int n;
+
+                if (!(caps & ((uint64_t)1 << c)))
+                        continue;
+                name = capng_capability_to_name(c);
+                n = name ? snprintf(buf + len, size - len, "%scap_%s", len ? "," : "", name)
+                         : snprintf(buf + len, size - len, "%scap_%u", len ? "," : "", c);
+                if (n < 0 || (size_t)n >= size - len)
+                        return -ENOBUFS;
+                len += (size_t)n;
+        }
+        return 0;
+}
+
+int privsep_describe_self(char *buf, size_t size) {
+        char eff[256], prm[256], bnd[256], name[64] = "?", pwbuf[1024];
+        struct passwd pw, *found = NULL;
+        struct privsep_status st;
+        int e, n;
+
+        e = privsep_read_status("/proc/self/status", &st);
+        if (e < 0)
+                return e;
+        if (getpwuid_r(st.uid[1], &pw, pwbuf, sizeof(pwbuf), &found) == 0 && found)
+                snprintf(name, sizeof(name), "%s", found->pw_name);
+        /* a capability list too long for its field is cut, and says so with "..." */
+        if (privsep_caps_text(st.cap_effective, eff, sizeof(eff)) < 0)
+                snprintf(eff, sizeof(eff), "0x%" PRIx64, st.cap_effective);
+        if (privsep_caps_text(st.cap_permitted, prm, sizeof(prm)) < 0)
+                snprintf(prm, sizeof(prm), "0x%" PRIx64, st.cap_permitted);
+        if (privsep_caps_text(st.cap_bounding, bnd, sizeof(bnd)) < 0)
+                snprintf(bnd, sizeof(bnd), "0x%" PRIx64, st.cap_bounding);
+        n = snprintf(buf, size,
+                     "uid=%u(%s) gid=%u effective=%s permitted=%s bounding=%s no_new_privs=%d",
+                     (unsigned)st.uid[1], name, (unsigned)st.gid[1], eff, prm, bnd,
+                     st.no_new_privs);
+        return n < 0 ? -EINVAL : (size_t)n >= size ? -ENOBUFS : 0;
+}
+
+/* --- dropping privileges --- */
+
+/* The worker: the agent's user and its groups, no capability in any set (bounding and ambient
+ * included, so nothing it executes gains one), no_new_privs. Checked afterwards from
+ * /proc/self/status: a drop that did not happen stops the worker. */
+static int worker_drop(const struct passwd *pw, pid_t parent) {
+        struct privsep_status st;
+        int r;
+
+        capng_clear(CAPNG_SELECT_ALL);
+        /* setresgid, initgroups (the user's own supplementary groups), setresuid, with the
+         * bounding and ambient sets cleared while CAP_SETPCAP is still there */
+        r = capng_change_id((int)pw->pw_uid, (int)pw->pw_gid,
+                            CAPNG_INIT_SUPP_GRP | CAPNG_CLEAR_BOUNDING | CAPNG_CLEAR_AMBIENT);
+        if (r != 0)
+                return log_error_errno(-EPERM, "privsep: could not become '%s' (capng %d)",
+                                       pw->pw_name, r);
+        if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+                return log_error_errno(-errno, "privsep: could not set no_new_privs");
+        /* Changing uid made the worker non-dumpable. Dumpable, as any User= service is: the
+         * agent's user may debug its own worker, systemd-coredump keeps a crash, and the
+         * sanitizers' leak check (which ptraces its own process) works. It holds nothing that
+         * user cannot read anyway. */
+        if (prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0)
+                return log_error_errno(-errno, "privsep: could not set dumpable");
+        /* The parent gone, the worker stops as on systemd's stop. Set after the uid change,
+         * which resets it. */
+        if (prctl(PR_SET_PDEATHSIG, SIGTERM, 0, 0, 0) < 0)
+                return log_error_errno(-errno, "privsep: could not set the parent-death signal");
+        if (getppid() != parent)
+                return log_error_errno(-ESRCH, "privsep: the parent is gone");
+        r = privsep_read_status("/proc/self/status", &st);
+        if (r < 0)
+                return log_error_errno(r, "privsep: could not read /proc/self/status");
+        for (int i = 0; i < 4; i++)
+                if (st.uid[i] != pw->pw_uid || st.gid[i] != pw->pw_gid)
+                        return log_error_errno(-EPERM,
+                                               "privsep: the worker is not '%s' (uid "
+                                               "%u, gid %u)",
+                                               pw->pw_name, (unsigned)st.uid[i],
+                                               (unsigned)st.gid[i]);
+        if (st.cap_inheritable | st.cap_permitted | st.cap_effective | st.cap_bounding |
+                    st.cap_ambient ||
+            st.no_new_privs != 1)
+                return log_error_errno(-EPERM, "privsep: the worker kept a capability");
+        return 0;
+}
+
+/* The parent: uid 0, only the capabilities of privsep_parent_caps() in its effective,
+ * permitted and bounding sets (nothing it could execute gains more), no_new_privs. */
+static int parent_drop(void) {
+        uint64_t keep = privsep_parent_caps();
+        struct privsep_status st;
+        int r;
+
+        capng_clear(CAPNG_SELECT_ALL);
+        for (unsigned c = 0; c < 64; c++)
+                if ((keep & ((uint64_t)1 << c)) &&
+                    capng_update(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED | CAPNG_BOUNDING_SET,
+                                 c) != 0)
+                        return log_error_errno(-EINVAL, "privsep: unknown capability %u", c);
+        r = capng_apply(CAPNG_SELECT_ALL);
+        if (r != 0)
+                return log_error_errno(-EPERM,
+                                       "privsep: could not drop the parent's "
+                                       "capabilities (capng %d)",
+                                       r);
+        if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+                return log_error_errno(-errno, "privsep: could not set no_new_privs");
+        r = privsep_read_status("/proc/self/status", &st);
+        if (r < 0)
+                return log_error_errno(r, "privsep: could not read /proc/self/status");
+        if (st.cap_effective != keep || st.cap_permitted != keep || st.cap_bounding != keep ||
+            st.cap_inheritable | st.cap_ambient)
+                return log_error_errno(-EPERM, "privsep: the parent kept more capabilities "
+                                               "than its requests need");
+        return 0;
+}
+
+/* Exit as the worker did: its exit code, or killed by its signal (without a core: the
+ * crash was the worker's, and it has its own). */
+static _Noreturn void exit_like(int status) {
+        if (WIFSIGNALED(status)) {
+                const struct rlimit none = {0, 0};
+                int sig = WTERMSIG(status);
+                sigset_t one;
+
+                (void)setrlimit(RLIMIT_CORE, &none);
+                (void)signal(sig, SIG_DFL);
+                sigemptyset(&one);
+                sigaddset(&one, sig);
+                (void)sigprocmask(SIG_UNBLOCK, &one, NULL);
+                (void)raise(sig);
+                exit(128 + sig);
+        }
+        exit(WIFEXITED(status) ? WEXITSTATUS(status) : EXIT_FAILURE);
+}
+
+static _Noreturn void parent_main(int fd, pid_t worker) {
+        int status = 0, e;
+
+        e = parent_drop();
+        if (e == 0) {
+                log_info("privsep: worker %d runs unprivileged; the parent keeps only what its "
+                         "requests need",
+                         (int)worker);
+                e = privsep_parent_run(fd, worker, &status);
+                if (e < 0)
+                        log_error_errno(e, "privsep: the parent's loop failed");
+        }
+        close(fd);
+        if (e < 0) {
+                /* a worker without its parent is not left behind */
+                (void)kill(worker, SIGKILL);
+                while (waitpid(worker, &status, 0) < 0 && errno == EINTR)
+                        ;
+                exit(EXIT_FAILURE);
+        }
+        exit_like(status);
+}
+
+int privsep_start(const char *user, struct privsep **ret) {
+        struct passwd pw, *found = NULL;
+        struct timeval timeout = {PRIVSEP_TIMEOUT_SEC, 0};
+        sigset_t block, old;
+        struct privsep *p;
+        char pwbuf[4096];
+        pid_t parent, pid;
+        int sv[2], e;
+
+        if (!user || !*user)
+                return -EINVAL;
+        p = calloc(1, sizeof(*p));
+        if (!p)
+                return -ENOMEM;
+        p->fd = -1;
+        if (geteuid() != 0) {
+                log_info("privileges are not separated: not started as root (uid %u); the "
+                         "privileged requests are answered in-process",
+                         (unsigned)geteuid());
+                *ret = p;
+                return 0;
+        }
+        e = getpwnam_r(user, &pw, pwbuf, sizeof(pwbuf), &found);
+        if (e != 0 || !found) {
+                free(p);
+                if (e != 0)
+                        return log_error_errno(-e, "privsep: could not look up user '%s'", user);
+                log_error("privsep: no user '%s' to run the worker as", user);
+                return -ESRCH;
+        }
+        if (pw.pw_uid == 0 || pw.pw_gid == 0) {
+                free(p);
+                return log_error_errno(-EPERM, "privsep: the worker's user '%s' is root", user);
+        }
+        if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
+                e = -errno;
+                free(p);
+                return log_error_errno(e, "privsep: socketpair");
+        }
+        /* Blocked before fork, read from a signalfd by the parent's loop: a SIGCHLD or SIGTERM
+         * that comes before the loop exists is not lost. */
+        sigemptyset(&block);
+        sigaddset(&block, SIGCHLD);
+        sigaddset(&block, SIGTERM);
+        sigaddset(&block, SIGINT);
+        sigaddset(&block, SIGHUP);
+        (void)sigprocmask(SIG_BLOCK, &block, &old);
+        parent = getpid();
+        fflush(NULL); /* nothing buffered is written twice */
+        pid = fork();
+        if (pid < 0) {
+                e = -errno;
+                (void)sigprocmask(SIG_SETMASK, &old, NULL);
+                close(sv[0]);
+                close(sv[1]);
+                free(p);
+                return log_error_errno(e, "privsep: fork");
+        }
+        if (pid > 0) {
+                close(sv[1]);
+                free(p);
+                parent_main(sv[0], pid);
+        }
+        close(sv[0]);
+        (void)sigprocmask(SIG_SETMASK, &old, NULL);
+        if (worker_drop(&pw, parent) < 0)
+                _exit(EXIT_FAILURE); /* the parent exits with it */
+        p->fd = sv[1];
+        if (setsockopt(p->fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout)) < 0)
+                log_warn("privsep: no timeout on the parent's replies: %s", strerror(errno));
+        *ret = p;
+        return 0;
+}
+
+/* --- the worker's requests --- */
+
+int privsep_transact_raw(struct privsep *p, uint32_t id, const void *req, size_t len, void *reply,
+                         size_t size, size_t *ret_len) {
+        _Alignas(struct privsep_hello_reply) unsigned char buf[PRIVSEP_MSG_MAX];
+        ssize_t n;
+
+        if (p->fd < 0) {
+                /* not separated: the same decoder and handlers, in this process */
+                size_t r = privsep_handle_request(req, len, buf);
+                if (r > size)
+                        return -EMSGSIZE;
+                memcpy(reply, buf, r);
+                *ret_len = r;
+                return 0;
+        }
+        if (send(p->fd, req, len, MSG_NOSIGNAL) < 0)
+                return errno == EPIPE ? -ECONNRESET : -errno;
+        for (;;) {
+                struct privsep_header h;
+
+                n = recv(p->fd, buf, sizeof(buf), MSG_TRUNC);
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n < 0)
+                        return errno == EAGAIN || errno == EWOULDBLOCK ? -ETIMEDOUT : -errno;
+                if (n == 0)
+                        return -ECONNRESET;
+                if ((size_t)n > sizeof(buf) || (size_t)n > size || (size_t)n < sizeof(h))
+                        return -EBADMSG;
+                memcpy(&h, buf, sizeof(h));
+                if (h.id != id)
+                        continue; /* the late reply of a request that timed out */
+                memcpy(reply, buf, (size_t)n);
+                *ret_len = (size_t)n;
+                return 0;
+        }
+}
+
+/* One request of the table: its header filled, the reply checked against the table. */
+static int transact(struct privsep *p, enum privsep_request_type type, void *req, void *reply) {
+        const struct privsep_request_desc *d = &privsep_requests[type];
+        struct privsep_header h = {.type = type, .id = ++p->last_id}, rh;
+        size_t len;
+        int e;
+
+        memcpy(req, &h, sizeof(h));
+        e = privsep_transact_raw(p, h.id, req, d->request_size, reply, d->reply_size, &len);
+        if (e < 0)
+                return e;
+        memcpy(&rh, reply, sizeof(rh));
+        if (rh.type != type)
+                return -EBADMSG;
+        if (len == sizeof(rh) && rh.error < 0)
+                return rh.error;
+        return len == d->reply_size && rh.error == 0 ? 0 : -EBADMSG;
+}
+
+int privsep_hello(struct privsep *p, struct privsep_hello *ret) {
+        struct privsep_hello_request req = {{0}};
+        struct privsep_hello_reply reply;
+        int e;
+
+        if (!p)
+                return -EINVAL;
+        e = transact(p, PRIV_HELLO, &req, &reply);
+        if (e < 0)
+                return e;
+        if (!memchr(reply.hello.text, '\0', sizeof(reply.hello.text)))
+                return -EBADMSG;
+        *ret = reply.hello;
+        return 0;
+}
+
+void privsep_free(struct privsep *p) {
+        if (!p)
+                return;
+        if (p->fd >= 0)
+                close(p->fd);
+        free(p);
+}
