@@ -13,7 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/wait.h>
@@ -127,7 +126,7 @@ int privsep_caps_text(uint64_t caps, char *buf, size_t size) {
 }
 
 int privsep_describe_self(char *buf, size_t size) {
-        char eff[256], prm[256], bnd[256], name[64] = "?", pwbuf[1024];
+        char eff[256], prm[256], bnd[256], name[64] = "?", ruid[32] = "", pwbuf[1024];
         struct passwd pw, *found = NULL;
         struct privsep_status st;
         int e, n;
@@ -144,9 +143,12 @@ int privsep_describe_self(char *buf, size_t size) {
                 snprintf(prm, sizeof(prm), "0x%" PRIx64, st.cap_permitted);
         if (privsep_caps_text(st.cap_bounding, bnd, sizeof(bnd)) < 0)
                 snprintf(bnd, sizeof(bnd), "0x%" PRIx64, st.cap_bounding);
+        if (st.uid[0] != st.uid[1])
+                snprintf(ruid, sizeof(ruid), " real_uid=%u", (unsigned)st.uid[0]);
         n = snprintf(buf, size,
-                     "uid=%u(%s) gid=%u effective=%s permitted=%s bounding=%s no_new_privs=%d",
-                     (unsigned)st.uid[1], name, (unsigned)st.gid[1], eff, prm, bnd,
+                     "uid=%u(%s)%s gid=%u effective=%s permitted=%s bounding=%s "
+                     "no_new_privs=%d",
+                     (unsigned)st.uid[1], name, ruid, (unsigned)st.gid[1], eff, prm, bnd,
                      st.no_new_privs);
         return n < 0 ? -EINVAL : (size_t)n >= size ? -ENOBUFS : 0;
 }
@@ -199,13 +201,20 @@ static int worker_drop(const struct passwd *pw, pid_t parent) {
         return 0;
 }
 
-/* The parent: uid 0, only the capabilities of privsep_parent_caps() in its effective,
- * permitted and bounding sets (nothing it could execute gains more), no_new_privs. */
-static int parent_drop(void) {
+/* The parent: effective uid 0, only the capabilities of privsep_parent_caps() in its
+ * effective, permitted and bounding sets (nothing it could execute gains more),
+ * no_new_privs. Its real uid becomes the worker's: kill(2) lets a process signal another whose
+ * real uid is its own, so forwarding signals and the worker's parent-death signal need no
+ * CAP_KILL (which would let it signal every process on the PC). The price: the worker may
+ * signal the parent, which only ends or stalls the worker's own service. Files are still
+ * opened as root (effective and filesystem uid 0). */
+static int parent_drop(uid_t worker_uid) {
         uint64_t keep = privsep_parent_caps();
         struct privsep_status st;
         int r;
 
+        if (setresuid(worker_uid, 0, 0) < 0)
+                return log_error_errno(-errno, "privsep: could not set the parent's real uid");
         capng_clear(CAPNG_SELECT_ALL);
         for (unsigned c = 0; c < 64; c++)
                 if ((keep & ((uint64_t)1 << c)) &&
@@ -220,9 +229,15 @@ static int parent_drop(void) {
                                        r);
         if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
                 return log_error_errno(-errno, "privsep: could not set no_new_privs");
+        /* dumpable again after the uid change, as the worker (worker_drop says why); only root
+         * may trace it still, its effective uid being 0 */
+        if (prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0)
+                return log_error_errno(-errno, "privsep: could not set dumpable");
         r = privsep_read_status("/proc/self/status", &st);
         if (r < 0)
                 return log_error_errno(r, "privsep: could not read /proc/self/status");
+        if (st.uid[0] != worker_uid || st.uid[1] != 0 || st.uid[2] != 0 || st.uid[3] != 0)
+                return log_error_errno(-EPERM, "privsep: the parent's uids are not as planned");
         if (st.cap_effective != keep || st.cap_permitted != keep || st.cap_bounding != keep ||
             st.cap_inheritable | st.cap_ambient)
                 return log_error_errno(-EPERM, "privsep: the parent kept more capabilities "
@@ -231,28 +246,31 @@ static int parent_drop(void) {
 }
 
 /* Exit as the worker did: its exit code, or killed by its signal (without a core: the
- * crash was the worker's, and it has its own). */
+ * crash was the worker's, and it has its own). _exit: nothing of the parent's is buffered, and
+ * a leak checker's exit handler cannot trace a process whose real and effective uids differ
+ * (LeakSanitizer would turn every status into 1); the parent frees what it allocated anyway,
+ * and its code runs under the leak checker in-process (test_privsep). */
 static _Noreturn void exit_like(int status) {
         if (WIFSIGNALED(status)) {
-                const struct rlimit none = {0, 0};
                 int sig = WTERMSIG(status);
                 sigset_t one;
 
-                (void)setrlimit(RLIMIT_CORE, &none);
+                /* not dumpable: no core (prctl, not setrlimit: the unit filters @resources) */
+                (void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
                 (void)signal(sig, SIG_DFL);
                 sigemptyset(&one);
                 sigaddset(&one, sig);
                 (void)sigprocmask(SIG_UNBLOCK, &one, NULL);
                 (void)raise(sig);
-                exit(128 + sig);
+                _exit(128 + sig);
         }
-        exit(WIFEXITED(status) ? WEXITSTATUS(status) : EXIT_FAILURE);
+        _exit(WIFEXITED(status) ? WEXITSTATUS(status) : EXIT_FAILURE);
 }
 
-static _Noreturn void parent_main(int fd, pid_t worker) {
+static _Noreturn void parent_main(int fd, pid_t worker, uid_t worker_uid) {
         int status = 0, e;
 
-        e = parent_drop();
+        e = parent_drop(worker_uid);
         if (e == 0) {
                 log_info("privsep: worker %d runs unprivileged; the parent keeps only what its "
                          "requests need",
@@ -267,7 +285,7 @@ static _Noreturn void parent_main(int fd, pid_t worker) {
                 (void)kill(worker, SIGKILL);
                 while (waitpid(worker, &status, 0) < 0 && errno == EINTR)
                         ;
-                exit(EXIT_FAILURE);
+                _exit(EXIT_FAILURE);
         }
         exit_like(status);
 }
@@ -333,7 +351,7 @@ int privsep_start(const char *user, struct privsep **ret) {
         if (pid > 0) {
                 close(sv[1]);
                 free(p);
-                parent_main(sv[0], pid);
+                parent_main(sv[0], pid, pw.pw_uid);
         }
         close(sv[0]);
         (void)sigprocmask(SIG_SETMASK, &old, NULL);
@@ -418,6 +436,20 @@ int privsep_hello(struct privsep *p, struct privsep_hello *ret) {
                 return -EBADMSG;
         *ret = reply.hello;
         return 0;
+}
+
+int privsep_notify(struct privsep *p, const char *state) {
+        struct privsep_notify_request req = {{0}, {0}};
+        struct privsep_notify_reply reply;
+        size_t len;
+
+        if (!p || !state)
+                return -EINVAL;
+        len = strlen(state);
+        if (len == 0 || len >= sizeof(req.state))
+                return -EINVAL;
+        memcpy(req.state, state, len);
+        return transact(p, PRIV_NOTIFY, &req, &reply);
 }
 
 void privsep_free(struct privsep *p) {

@@ -20,7 +20,7 @@ struct privsep;
 /* PRIV_HELLO's answer: who the parent is and what it may do, for `status`. */
 struct privsep_hello {
         int32_t pid;
-        uint32_t uid;
+        uint32_t uid;           /* effective */
         uint64_t cap_effective; /* bit N set: capability N (linux/capability.h) */
         uint64_t cap_permitted;
         char text[PRIVSEP_DESCRIBE_MAX]; /* the parent's privsep_describe_self() */
@@ -33,8 +33,16 @@ struct privsep_hello {
  * any thread, fd or loop exists that either side should not inherit. -errno on failure
  * (-ESRCH: no such user; -EPERM: `user` is root). */
 int privsep_start(const char *user, struct privsep **ret);
-/* The parent's pid, uid and capabilities. 0 or -errno (-ECONNRESET: the parent is gone). */
+/* The parent's pid, uid and capabilities. 0 or -errno (-ECONNRESET: the parent is gone,
+ * -ETIMEDOUT: it did not answer). */
 int privsep_hello(struct privsep *p, struct privsep_hello *ret);
+/* Tell systemd (sd_notify(3)) through the parent: the unit has NotifyAccess=main, and the
+ * main process is the parent. state is what sd_notify takes, one assignment a line, of these
+ * only: READY=1, RELOADING=1, STOPPING=1, WATCHDOG=1, STATUS=text (at most
+ * PRIVSEP_NOTIFY_MAX - 1 bytes in all). 0 (also when not run by systemd) or -errno (-EINVAL:
+ * an assignment the parent does not pass on). */
+int privsep_notify(struct privsep *p, const char *state);
+#define PRIVSEP_NOTIFY_MAX 256
 /* Closes the channel (the parent then only waits for the worker to exit). Accepts NULL. */
 void privsep_free(struct privsep *p);
 

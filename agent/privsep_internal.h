@@ -16,6 +16,7 @@
 enum privsep_request_type {
         PRIV_NONE = 0, /* never valid: a zeroed message is not a request */
         PRIV_HELLO,
+        PRIV_NOTIFY,
         PRIV_REQUEST_MAX,
 };
 
@@ -35,6 +36,16 @@ struct privsep_hello_reply {
         struct privsep_hello hello;
 };
 
+struct privsep_notify_request {
+        struct privsep_header h;
+        char state[PRIVSEP_NOTIFY_MAX]; /* NUL-terminated, zeroes after it */
+};
+
+/* PRIV_NOTIFY's reply: the header alone. */
+struct privsep_notify_reply {
+        struct privsep_header h;
+};
+
 /* No message is longer: the parent reads into a buffer one byte longer, so a longer one is
  * seen as truncated and refused. */
 #define PRIVSEP_MSG_MAX 4096
@@ -52,9 +63,9 @@ struct privsep_request_desc {
 
 extern const struct privsep_request_desc privsep_requests[PRIV_REQUEST_MAX];
 
-/* The parent's own needs, beside its requests': CAP_KILL. The worker runs under another uid,
- * and kill(2) then needs CAP_KILL: for forwarding SIGTERM/SIGINT/SIGHUP, and for the worker's
- * parent-death signal, which the kernel checks against the dying parent's credentials. */
+/* The parent's capabilities: the union of its requests'. Its own housekeeping needs none:
+ * signalling the worker (forwarded SIGTERM/SIGINT/SIGHUP, the worker's parent-death signal)
+ * is allowed by sharing the worker's real uid (privsep.c, parent_drop). */
 uint64_t privsep_parent_caps(void);
 
 /* Decode one message from the worker, run it and write the reply into reply (at least

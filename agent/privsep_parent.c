@@ -3,20 +3,19 @@
  * server replies): every message is checked for size, type and fields before anything runs,
  * and a malformed one costs an error reply, never the parent. */
 #include <errno.h>
-#include <linux/capability.h>
+#include <stdbool.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <systemd/sd-daemon.h>
 #include <unistd.h>
 
 #include "log.h"
 #include "loop.h"
 #include "privsep_internal.h"
-
-#define CAP_BIT(c) ((uint64_t)1 << (c))
 
 static int handle_hello(const void *request, void *reply) {
         struct privsep_hello_reply *r = reply;
@@ -35,6 +34,51 @@ static int handle_hello(const void *request, void *reply) {
         return e == -ENOBUFS ? 0 : e; /* a shortened description is still one */
 }
 
+/* What the worker may tell systemd: the states of a service's life and a status line.
+ * Never MAINPID= (the service's main process is decided by systemd and the parent), nor
+ * FDSTORE=, ERRNO=, BUSERROR= or anything systemd may learn later. */
+static bool notify_line_valid(const char *line, size_t len) {
+        static const char *const states[] = {"READY=1", "RELOADING=1", "STOPPING=1", "WATCHDOG=1"};
+
+        for (size_t i = 0; i < sizeof(states) / sizeof(states[0]); i++)
+                if (len == strlen(states[i]) && memcmp(line, states[i], len) == 0)
+                        return true;
+        if (len < 7 || memcmp(line, "STATUS=", 7) != 0)
+                return false;
+        for (size_t i = 7; i < len; i++) /* text: no control character (UTF-8 passes) */
+                if ((unsigned char)line[i] < 0x20 || line[i] == 0x7f)
+                        return false;
+        return true;
+}
+
+static int handle_notify(const void *request, void *reply) {
+        const struct privsep_notify_request *r = request;
+        const char *end = memchr(r->state, '\0', sizeof(r->state));
+        int e;
+
+        (void)reply; /* the header alone */
+        if (!end || end == r->state)
+                return -EINVAL;
+        /* nothing hidden after the string: a fixed struct carries what it says */
+        for (const char *z = end; z < r->state + sizeof(r->state); z++)
+                if (*z)
+                        return -EINVAL;
+        for (const char *line = r->state; line < end;) {
+                const char *nl = memchr(line, '\n', (size_t)(end - line));
+                size_t len = nl ? (size_t)(nl - line) : (size_t)(end - line);
+
+                if (!notify_line_valid(line, len)) {
+                        log_warn("privsep: did not pass on a notification to systemd: '%.*s'",
+                                 (int)(len > 64 ? 64 : len), line);
+                        return -EINVAL;
+                }
+                line += len + (nl ? 1 : 0);
+        }
+        /* sd_notify's convention (> 0 sent, 0 not run by systemd) converted here */
+        e = sd_notify(0, r->state);
+        return e < 0 ? e : 0;
+}
+
 /* The fixed table. A later issue adds a row (and its enum value, structs and handler); the
  * parent then keeps that row's capabilities, and docs/privsep.md gains the row. Planned:
  * reading /etc/shadow for the accounts collector (CAP_DAC_READ_SEARCH), opening the capture
@@ -51,10 +95,21 @@ const struct privsep_request_desc privsep_requests[PRIV_REQUEST_MAX] = {
                                "only its own /proc/self/status",
                         .handle = handle_hello,
                 },
+        [PRIV_NOTIFY] =
+                {
+                        .name = "notify",
+                        .request_size = sizeof(struct privsep_notify_request),
+                        .reply_size = sizeof(struct privsep_notify_reply),
+                        .caps = 0,
+                        .why = "READY, RELOADING, STOPPING, WATCHDOG and STATUS for systemd, "
+                               "which listens to the service's main process only "
+                               "(NotifyAccess=main)",
+                        .handle = handle_notify,
+                },
 };
 
 uint64_t privsep_parent_caps(void) {
-        uint64_t caps = CAP_BIT(CAP_KILL);
+        uint64_t caps = 0;
 
         for (size_t i = 0; i < PRIV_REQUEST_MAX; i++)
                 caps |= privsep_requests[i].caps;

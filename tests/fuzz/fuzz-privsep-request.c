@@ -23,11 +23,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         memcpy(msg, data, size);
         len = privsep_handle_request(msg, size, reply);
         memcpy(&out, reply, sizeof(out));
-        if (len == sizeof(out)) {
-                if (out.error >= 0)
+        if (out.error < 0) {
+                if (len != sizeof(out))
                         abort();
         } else {
-                /* a success: only a well-formed request of the table */
+                /* a success: only a well-formed request of the table, and its full reply */
+                if (size < sizeof(in))
+                        abort();
                 memcpy(&in, msg, sizeof(in));
                 if (out.error != 0 || in.type == PRIV_NONE || in.type >= PRIV_REQUEST_MAX ||
                     size != privsep_requests[in.type].request_size ||

@@ -20,6 +20,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -27,11 +29,13 @@
 #include "privsep.h"
 #include "privsep_internal.h"
 
-/* The capabilities the parent keeps today (docs/privsep.md): CAP_KILL alone, to forward
- * signals to the worker. A new request row that needs one changes this line on purpose. */
-#define DOCUMENTED_PARENT_CAPS ((uint64_t)1 << CAP_KILL)
+/* The capabilities the parent keeps today (docs/privsep.md): none, no request needs one. A
+ * new request row that needs one changes this line on purpose. */
+#define DOCUMENTED_PARENT_CAPS ((uint64_t)0)
 
 static uid_t nobody_uid;
+/* NOTIFY_SOCKET of the next start(), when set */
+static char notify_path[108];
 static gid_t nobody_gid;
 
 /* --- what the worker checks; a failure is printed and becomes its exit code --- */
@@ -117,8 +121,9 @@ static int worker_is_dropped(struct privsep *p) {
         CHECK(h.uid == 0, 23);
         CHECK(h.cap_effective == DOCUMENTED_PARENT_CAPS, 24);
         CHECK(h.cap_permitted == DOCUMENTED_PARENT_CAPS, 25);
-        CHECK(strstr(h.text, "uid=0(root)"), 26);
-        CHECK(strstr(h.text, "effective=cap_kill permitted=cap_kill bounding=cap_kill"), 27);
+        snprintf(text, sizeof(text), "uid=0(root) real_uid=%u gid=0 ", (unsigned)nobody_uid);
+        CHECK(strstr(h.text, text), 26);
+        CHECK(strstr(h.text, "effective=none permitted=none bounding=none no_new_privs=1"), 27);
         snprintf(parent_status, sizeof(parent_status), "/proc/%d/status", (int)getppid());
         snprintf(caps, sizeof(caps), "%016" PRIx64, DOCUMENTED_PARENT_CAPS);
         CHECK(field_is(parent_status, "CapEff", caps), 28);
@@ -166,6 +171,26 @@ static int worker_sends_garbage(struct privsep *p) {
         /* and the parent lives on, answering */
         CHECK(privsep_hello(p, &h) == 0, 33);
         CHECK(h.pid == (int32_t)getppid(), 34);
+        return 0;
+}
+
+static int worker_notifies(struct privsep *p) {
+        static const char *const refused[] = {
+                "MAINPID=1",             /* systemd's main process is not the worker's to name */
+                "READY=1\nFDSTORE=1",    /* one bad line spoils the message */
+                "STATUS=a\x01b",         /* control characters */
+                "READY=2",               /* only the exact states */
+                "READY=1\n\nSTOPPING=1", /* an empty line */
+                "",                      /* nothing */
+        };
+
+        CHECK(privsep_notify(p, "READY=1\nSTATUS=collecting") == 0, 50);
+        for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++)
+                if (privsep_notify(p, refused[i]) != -EINVAL) {
+                        fprintf(stderr, "worker: notify '%s' was not refused\n", refused[i]);
+                        return 51;
+                }
+        CHECK(privsep_notify(p, "WATCHDOG=1") == 0, 52);
         return 0;
 }
 
@@ -257,6 +282,8 @@ static void start(int (*check)(struct privsep *), enum after_ready after) {
                 struct privsep *p = NULL;
                 close(up[0]);
                 close(down[1]);
+                if (notify_path[0] && setenv("NOTIFY_SOCKET", notify_path, 1) < 0)
+                        _exit(91);
                 if (privsep_start("nobody", &p) < 0)
                         _exit(90);
                 /* only the worker returns */
@@ -308,7 +335,7 @@ static void expect_status(const char *path, const char *key, const char *want) {
 }
 
 static void test_worker_and_parent_dropped(void **state) {
-        char path[64], caps[32];
+        char path[64], caps[32], uids[64];
         unsigned char code = 7;
         int status;
 
@@ -317,7 +344,9 @@ static void test_worker_and_parent_dropped(void **state) {
         /* the parent, from outside: root, exactly the documented capabilities */
         snprintf(path, sizeof(path), "/proc/%d/status", (int)cur.parent);
         snprintf(caps, sizeof(caps), "%016" PRIx64, DOCUMENTED_PARENT_CAPS);
-        expect_status(path, "Uid", "0\t0\t0\t0");
+        /* root, but for its real uid, the worker's: it may signal the worker without CAP_KILL */
+        snprintf(uids, sizeof(uids), "%u\t0\t0\t0", (unsigned)nobody_uid);
+        expect_status(path, "Uid", uids);
         expect_status(path, "CapEff", caps);
         expect_status(path, "CapPrm", caps);
         expect_status(path, "CapBnd", caps);
@@ -387,6 +416,54 @@ static void test_parent_death_stops_worker(void **state) {
         cur.worker = 0;
 }
 
+/* systemd listens to the main process only (NotifyAccess=main): the worker's notifications
+ * arrive from the parent's pid, and only the states the table allows. */
+static void test_notify_through_parent(void **state) {
+        char dir[] = "/tmp/test_privsep.XXXXXX", buf[512], cbuf[CMSG_SPACE(sizeof(struct ucred))];
+        struct sockaddr_un sa = {.sun_family = AF_UNIX};
+        const char *want[] = {"READY=1\nSTATUS=collecting", "WATCHDOG=1"};
+        unsigned char code = 0;
+        int fd, one = 1, status;
+
+        (void)state;
+        assert_non_null(mkdtemp(dir));
+        snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/notify", dir);
+        snprintf(notify_path, sizeof(notify_path), "%s", sa.sun_path);
+        fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        assert_true(fd >= 0);
+        assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+        assert_int_equal(setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)), 0);
+        start(worker_notifies, EXIT_ON_GO);
+        notify_path[0] = '\0';
+        for (size_t i = 0; i < 2; i++) {
+                struct iovec iov = {buf, sizeof(buf) - 1};
+                struct msghdr mh = {.msg_iov = &iov,
+                                    .msg_iovlen = 1,
+                                    .msg_control = cbuf,
+                                    .msg_controllen = sizeof(cbuf)};
+                struct cmsghdr *c;
+                ssize_t n = recvmsg(fd, &mh, MSG_DONTWAIT);
+                struct ucred cred = {0};
+
+                assert_true(n > 0);
+                buf[n] = '\0';
+                assert_string_equal(buf, want[i]);
+                for (c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c))
+                        if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_CREDENTIALS)
+                                memcpy(&cred, CMSG_DATA(c), sizeof(cred));
+                assert_int_equal(cred.pid, cur.parent);
+        }
+        /* and nothing of what was refused */
+        assert_int_equal(recv(fd, buf, sizeof(buf), MSG_DONTWAIT), -1);
+        assert_int_equal(write(cur.to_worker, &code, 1), 1);
+        status = finish();
+        assert_true(WIFEXITED(status));
+        assert_int_equal(WEXITSTATUS(status), 0);
+        close(fd);
+        unlink(sa.sun_path);
+        rmdir(dir);
+}
+
 /* Not root: no fork, the same requests answered in-process. */
 static void test_not_root_in_process(void **state) {
         pid_t pid;
@@ -453,6 +530,19 @@ static void test_decoder(void **state) {
         assert_int_equal(privsep_handle_request(&req, sizeof(req), reply), sizeof(*h));
         assert_int_equal(h->error, -EOPNOTSUPP);
         assert_int_equal(h->id, 42);
+        /* notify: a state not NUL-terminated, or with bytes hidden after its NUL */
+        {
+                struct privsep_notify_request n = {{PRIV_NOTIFY, 43, 0, 0}, {0}};
+                memcpy(n.state, "READY=1", 7);
+                assert_int_equal(privsep_handle_request(&n, sizeof(n), reply), sizeof(*h));
+                assert_int_equal(h->error, 0); /* not run by systemd: nothing to tell */
+                n.state[100] = 'x';
+                privsep_handle_request(&n, sizeof(n), reply);
+                assert_int_equal(h->error, -EINVAL);
+                memset(n.state, 'A', sizeof(n.state));
+                privsep_handle_request(&n, sizeof(n), reply);
+                assert_int_equal(h->error, -EINVAL);
+        }
         /* every row of the table is complete */
         for (size_t i = 1; i < PRIV_REQUEST_MAX; i++) {
                 assert_non_null(privsep_requests[i].name);
@@ -467,6 +557,7 @@ static int setup(void **state) {
         struct passwd *pw = getpwnam("nobody");
 
         (void)state;
+        unsetenv("NOTIFY_SOCKET"); /* this test's systemd, if any, is not told anything */
         if (!pw)
                 return -1;
         nobody_uid = pw->pw_uid;
@@ -485,6 +576,7 @@ int main(void) {
                 cmocka_unit_test_teardown(test_killed_worker_ends_parent, teardown),
                 cmocka_unit_test_teardown(test_signals_reach_worker, teardown),
                 cmocka_unit_test_teardown(test_parent_death_stops_worker, teardown),
+                cmocka_unit_test_teardown(test_notify_through_parent, teardown),
         };
 
         if (geteuid() != 0) {
