@@ -151,6 +151,12 @@ install: all
 		$(DESTDIR)$(UNITDIR)/counterguard-server.service
 	install -D -m 0644 systemd/counterguard.sysusers $(DESTDIR)$(PREFIX)/lib/sysusers.d/counterguard.conf
 	install -D -m 0644 systemd/counterguard.tmpfiles $(DESTDIR)$(PREFIX)/lib/tmpfiles.d/counterguard.conf
+	install -D -m 0644 systemd/counterguard-agent.service \
+		$(DESTDIR)$(UNITDIR)/counterguard-agent.service
+	install -D -m 0644 systemd/counterguard-agent.sysusers \
+		$(DESTDIR)$(PREFIX)/lib/sysusers.d/counterguard-agent.conf
+	install -D -m 0644 systemd/counterguard-agent.tmpfiles \
+		$(DESTDIR)$(PREFIX)/lib/tmpfiles.d/counterguard-agent.conf
 
 clean:
 	rm -rf build
