@@ -128,7 +128,7 @@ int privsep_caps_text(uint64_t caps, char *buf, size_t size) {
 int privsep_describe_self(char *buf, size_t size) {
         char eff[256], prm[256], bnd[256], name[64] = "?", ruid[32] = "", pwbuf[1024];
         struct passwd pw, *found = NULL;
-        struct privsep_status st;
+        struct privsep_status st = {{0}, {0}, 0, 0, 0, 0, 0, 0};
         int e, n;
 
         e = privsep_read_status("/proc/self/status", &st);
@@ -159,7 +159,7 @@ int privsep_describe_self(char *buf, size_t size) {
  * included, so nothing it executes gains one), no_new_privs. Checked afterwards from
  * /proc/self/status: a drop that did not happen stops the worker. */
 static int worker_drop(const struct passwd *pw, pid_t parent) {
-        struct privsep_status st;
+        struct privsep_status st = {{0}, {0}, 0, 0, 0, 0, 0, 0};
         int r;
 
         capng_clear(CAPNG_SELECT_ALL);
@@ -210,7 +210,7 @@ static int worker_drop(const struct passwd *pw, pid_t parent) {
  * opened as root (effective and filesystem uid 0). */
 static int parent_drop(uid_t worker_uid) {
         uint64_t keep = privsep_parent_caps();
-        struct privsep_status st;
+        struct privsep_status st = {{0}, {0}, 0, 0, 0, 0, 0, 0};
         int r;
 
         if (setresuid(worker_uid, 0, 0) < 0)
@@ -407,7 +407,7 @@ int privsep_transact_raw(struct privsep *p, uint32_t id, const void *req, size_t
 static int transact(struct privsep *p, enum privsep_request_type type, void *req, void *reply) {
         const struct privsep_request_desc *d = &privsep_requests[type];
         struct privsep_header h = {.type = type, .id = ++p->last_id}, rh;
-        size_t len;
+        size_t len = 0;
         int e;
 
         memcpy(req, &h, sizeof(h));

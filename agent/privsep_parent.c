@@ -19,7 +19,7 @@
 
 static int handle_hello(const void *request, void *reply) {
         struct privsep_hello_reply *r = reply;
-        struct privsep_status st;
+        struct privsep_status st = {{0}, {0}, 0, 0, 0, 0, 0, 0};
         int e;
 
         (void)request; /* no arguments */

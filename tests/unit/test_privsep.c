@@ -270,7 +270,7 @@ static void start(int (*check)(struct privsep *), enum after_ready after) {
         struct {
                 int result;
                 pid_t pid;
-        } ready;
+        } ready = {-1, 0};
         int up[2], down[2];
 
         assert_int_equal(pipe2(up, O_CLOEXEC), 0);
