@@ -153,6 +153,24 @@ int privsep_describe_self(char *buf, size_t size) {
         return n < 0 ? -EINVAL : (size_t)n >= size ? -ENOBUFS : 0;
 }
 
+/* systemd names the main process, the parent, in WATCHDOG_PID; the worker is the one that
+ * pings (through PRIV_NOTIFY), so sd_watchdog_enabled() must say yes in the worker. */
+static void worker_watchdog(pid_t parent) {
+        const char *v = getenv("WATCHDOG_PID");
+        char pid[32];
+        char *end;
+        long n;
+
+        if (!v)
+                return;
+        errno = 0;
+        n = strtol(v, &end, 10);
+        if (errno || *end || n != (long)parent)
+                return;
+        snprintf(pid, sizeof(pid), "%d", (int)getpid());
+        (void)setenv("WATCHDOG_PID", pid, 1);
+}
+
 /* --- dropping privileges --- */
 
 /* The worker: the agent's user and its groups, no capability in any set (bounding and ambient
@@ -355,6 +373,7 @@ int privsep_start(const char *user, struct privsep **ret) {
         }
         close(sv[0]);
         (void)sigprocmask(SIG_SETMASK, &old, NULL);
+        worker_watchdog(parent);
         if (worker_drop(&pw, parent) < 0)
                 _exit(EXIT_FAILURE); /* the parent exits with it */
         p->fd = sv[1];

@@ -191,6 +191,12 @@ static int worker_notifies(struct privsep *p) {
                         return 51;
                 }
         CHECK(privsep_notify(p, "WATCHDOG=1") == 0, 52);
+        /* systemd named the parent in WATCHDOG_PID: the worker, which pings, sees itself */
+        {
+                char pid[32];
+                snprintf(pid, sizeof(pid), "%d", (int)getpid());
+                CHECK(getenv("WATCHDOG_PID") && strcmp(getenv("WATCHDOG_PID"), pid) == 0, 53);
+        }
         return 0;
 }
 
@@ -282,8 +288,14 @@ static void start(int (*check)(struct privsep *), enum after_ready after) {
                 struct privsep *p = NULL;
                 close(up[0]);
                 close(down[1]);
-                if (notify_path[0] && setenv("NOTIFY_SOCKET", notify_path, 1) < 0)
-                        _exit(91);
+                if (notify_path[0]) {
+                        char pid[32];
+                        snprintf(pid, sizeof(pid), "%d", (int)getpid());
+                        if (setenv("NOTIFY_SOCKET", notify_path, 1) < 0 ||
+                            setenv("WATCHDOG_PID", pid, 1) < 0 ||
+                            setenv("WATCHDOG_USEC", "60000000", 1) < 0)
+                                _exit(91);
+                }
                 if (privsep_start("nobody", &p) < 0)
                         _exit(90);
                 /* only the worker returns */
