@@ -136,7 +136,7 @@ int privsep_describe_self(char *buf, size_t size) {
                 return e;
         if (getpwuid_r(st.uid[1], &pw, pwbuf, sizeof(pwbuf), &found) == 0 && found)
                 snprintf(name, sizeof(name), "%s", found->pw_name);
-        /* a capability list too long for its field is cut, and says so with "..." */
+        /* a capability list too long for its field is shown as its hexadecimal mask */
         if (privsep_caps_text(st.cap_effective, eff, sizeof(eff)) < 0)
                 snprintf(eff, sizeof(eff), "0x%" PRIx64, st.cap_effective);
         if (privsep_caps_text(st.cap_permitted, prm, sizeof(prm)) < 0)

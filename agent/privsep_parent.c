@@ -68,8 +68,11 @@ static int handle_notify(const void *request, void *reply) {
                 size_t len = nl ? (size_t)(nl - line) : (size_t)(end - line);
 
                 if (!notify_line_valid(line, len)) {
-                        log_warn("privsep: did not pass on a notification to systemd: '%.*s'",
-                                 (int)(len > 64 ? 64 : len), line);
+                        /* the worker's text is not quoted: it may hold control characters */
+                        log_warn("privsep: did not pass on a notification to systemd: the "
+                                 "line at byte %zu is not READY, RELOADING, STOPPING, "
+                                 "WATCHDOG or STATUS",
+                                 (size_t)(line - r->state));
                         return -EINVAL;
                 }
                 line += len + (nl ? 1 : 0);
