@@ -1,6 +1,7 @@
-/* Shared by privsep.c (fork, dropping privileges, the worker's side of the channel) and
- * privsep_parent.c (the request table, its decoder and the parent's loop); the tests and the
- * fuzz target use the wire format and the decoder. Not for other callers. */
+/* Shared by privsep.c (fork, dropping privileges, the worker's side of the channel),
+ * privsep_parent.c (the request table, its decoder and the parent's loop) and privsep_status.c
+ * (/proc/PID/status); the tests and the fuzz target use the wire format and the decoder. Not
+ * for other callers. */
 #pragma once
 
 #include <stdbool.h>
