@@ -40,7 +40,7 @@ pc_cflags = $(shell $(PKG_CONFIG) --cflags $(1))
 pc_libs = $(shell $(PKG_CONFIG) --libs $(1))
 
 COMMON_PKGS := jansson inih
-AGENT_PKGS := libudev jansson inih sqlite3 libcurl libsystemd
+AGENT_PKGS := libudev jansson inih sqlite3 libcurl libsystemd libcap-ng
 TEST_PKGS := cmocka
 
 ALL_CFLAGS = $(BASE_CFLAGS) $(SAN_FLAGS) $(call pc_cflags,$(AGENT_PKGS)) $(CPPFLAGS) $(CFLAGS)
@@ -151,6 +151,12 @@ install: all
 		$(DESTDIR)$(UNITDIR)/counterguard-server.service
 	install -D -m 0644 systemd/counterguard.sysusers $(DESTDIR)$(PREFIX)/lib/sysusers.d/counterguard.conf
 	install -D -m 0644 systemd/counterguard.tmpfiles $(DESTDIR)$(PREFIX)/lib/tmpfiles.d/counterguard.conf
+	install -D -m 0644 systemd/counterguard-agent.service \
+		$(DESTDIR)$(UNITDIR)/counterguard-agent.service
+	install -D -m 0644 systemd/counterguard-agent.sysusers \
+		$(DESTDIR)$(PREFIX)/lib/sysusers.d/counterguard-agent.conf
+	install -D -m 0644 systemd/counterguard-agent.tmpfiles \
+		$(DESTDIR)$(PREFIX)/lib/tmpfiles.d/counterguard-agent.conf
 
 clean:
 	rm -rf build

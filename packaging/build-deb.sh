@@ -24,6 +24,9 @@ cp -r packaging/debian "$src/debian"
 cp systemd/counterguard-server.service "$src/debian/counterguard-server.service"
 cp systemd/counterguard.sysusers "$src/debian/counterguard-server.sysusers"
 cp systemd/counterguard.tmpfiles "$src/debian/counterguard-server.tmpfiles"
+cp systemd/counterguard-agent.service "$src/debian/counterguard-agent.service"
+cp systemd/counterguard-agent.sysusers "$src/debian/counterguard-agent.sysusers"
+cp systemd/counterguard-agent.tmpfiles "$src/debian/counterguard-agent.tmpfiles"
 (cd "$src" && dpkg-buildpackage -us -uc -b -j"$(nproc)" >"$work/build.log" 2>&1) ||
 	{ tail -n 60 "$work/build.log"; echo "build-deb: dpkg-buildpackage failed" >&2; exit 1; }
 mkdir -p "$out"

@@ -8,7 +8,9 @@ make -s -C "$SRCDIR" install BUILD=build DESTDIR="$TMP/root" PREFIX=/usr >"$TMP/
 for f in usr/bin/counterguard-agent usr/share/man/man1/counterguard-agent.1 usr/share/man/man5/agent.ini.5 \
 	usr/bin/counterguard-server usr/share/man/man8/counterguard-server.8 \
 	usr/share/man/man5/server.ini.5 usr/lib/systemd/system/counterguard-server.service \
-	usr/lib/sysusers.d/counterguard.conf usr/lib/tmpfiles.d/counterguard.conf; do
+	usr/lib/sysusers.d/counterguard.conf usr/lib/tmpfiles.d/counterguard.conf \
+	usr/lib/systemd/system/counterguard-agent.service usr/lib/sysusers.d/counterguard-agent.conf \
+	usr/lib/tmpfiles.d/counterguard-agent.conf; do
 	[ -f "$TMP/root/$f" ] || fail "$f not installed"
 done
 [ -x "$TMP/root/usr/bin/counterguard-agent" ] || fail "agent not executable"

@@ -18,9 +18,21 @@ dpkg-deb -f "$server_deb" Depends | grep -q 'libasan\|libubsan' && fail "server 
 dpkg-deb -f "$server_deb" Depends | grep -q 'libmicrohttpd12' || fail "server Depends"
 dpkg-deb -c "$agent_deb" | awk '{print $6}' >"$TMP/agent.files"
 dpkg-deb -c "$server_deb" | awk '{print $6}' >"$TMP/server.files"
-for f in ./usr/bin/counterguard-agent ./usr/share/man/man1/counterguard-agent.1.gz; do
+for f in ./usr/bin/counterguard-agent ./usr/share/man/man1/counterguard-agent.1.gz \
+	./lib/systemd/system/counterguard-agent.service ./usr/lib/sysusers.d/counterguard-agent.conf \
+	./usr/lib/tmpfiles.d/counterguard-agent.conf; do
 	grep -qxF "$f" "$TMP/agent.files" || fail "agent package lacks $f"
 done
+# the agent's unit is the one in systemd/, its user is made on install, it is not started
+# before it is enrolled
+dpkg-deb --fsys-tarfile "$agent_deb" | tar -xO ./lib/systemd/system/counterguard-agent.service |
+	cmp -s - "$SRCDIR/systemd/counterguard-agent.service" || fail "agent package's unit differs from systemd/"
+dpkg-deb -I "$agent_deb" postinst | grep -q 'systemd-sysusers' || fail "agent postinst creates no user"
+dpkg-deb -I "$agent_deb" postinst | grep -q 'systemd-tmpfiles' || fail "agent postinst makes no state directory"
+# the user first: tmpfiles.d gives it its directory
+dpkg-deb -I "$agent_deb" postinst | grep -E -o 'systemd-(sysusers|tmpfiles) ' | head -n 1 |
+	grep -q sysusers || fail "agent postinst makes the state directory before its user"
+dpkg-deb -I "$agent_deb" postinst | grep -q "deb-systemd-invoke start" && fail "postinst starts the agent"
 for f in ./usr/bin/counterguard-server ./usr/share/man/man8/counterguard-server.8.gz \
 	./usr/share/man/man5/server.ini.5.gz ./lib/systemd/system/counterguard-server.service \
 	./usr/lib/sysusers.d/counterguard-server.conf ./usr/lib/tmpfiles.d/counterguard-server.conf; do

@@ -1,0 +1,263 @@
+/* The privileged parent: its table of requests, the decoder every message from the worker goes
+ * through, and its event loop. The worker is the less trusted side (it parses udev data and
+ * server replies): every message is checked for size, type and fields before anything runs,
+ * and a malformed one costs an error reply, never the parent. */
+#include <errno.h>
+#include <stdbool.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <systemd/sd-daemon.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "loop.h"
+#include "privsep_internal.h"
+
+static int handle_hello(const void *request, void *reply) {
+        struct privsep_hello_reply *r = reply;
+        struct privsep_status st = {{0}, {0}, 0, 0, 0, 0, 0, 0};
+        int e;
+
+        (void)request; /* no arguments */
+        e = privsep_read_status("/proc/self/status", &st);
+        if (e < 0)
+                return e;
+        r->hello.pid = (int32_t)getpid();
+        r->hello.uid = (uint32_t)geteuid();
+        r->hello.cap_effective = st.cap_effective;
+        r->hello.cap_permitted = st.cap_permitted;
+        e = privsep_describe_self(r->hello.text, sizeof(r->hello.text));
+        return e == -ENOBUFS ? 0 : e; /* a shortened description is still one */
+}
+
+/* What the worker may tell systemd: the states of a service's life and a status line.
+ * Never MAINPID= (the service's main process is decided by systemd and the parent), nor
+ * FDSTORE=, ERRNO=, BUSERROR= or anything systemd may learn later. */
+static bool notify_line_valid(const char *line, size_t len) {
+        static const char *const states[] = {"READY=1", "RELOADING=1", "STOPPING=1", "WATCHDOG=1"};
+
+        for (size_t i = 0; i < sizeof(states) / sizeof(states[0]); i++)
+                if (len == strlen(states[i]) && memcmp(line, states[i], len) == 0)
+                        return true;
+        if (len < 7 || memcmp(line, "STATUS=", 7) != 0)
+                return false;
+        for (size_t i = 7; i < len; i++) /* text: no control character (UTF-8 passes) */
+                if ((unsigned char)line[i] < 0x20 || line[i] == 0x7f)
+                        return false;
+        return true;
+}
+
+static int handle_notify(const void *request, void *reply) {
+        const struct privsep_notify_request *r = request;
+        const char *end = memchr(r->state, '\0', sizeof(r->state));
+        int e;
+
+        (void)reply; /* the header alone */
+        if (!end || end == r->state)
+                return -EINVAL;
+        /* nothing hidden after the string: a fixed struct carries what it says */
+        for (const char *z = end; z < r->state + sizeof(r->state); z++)
+                if (*z)
+                        return -EINVAL;
+        for (const char *line = r->state; line < end;) {
+                const char *nl = memchr(line, '\n', (size_t)(end - line));
+                size_t len = nl ? (size_t)(nl - line) : (size_t)(end - line);
+
+                if (!notify_line_valid(line, len)) {
+                        /* the worker's text is not quoted: it may hold control characters */
+                        log_warn("privsep: did not pass on a notification to systemd: the "
+                                 "line at byte %zu is not READY, RELOADING, STOPPING, "
+                                 "WATCHDOG or STATUS",
+                                 (size_t)(line - r->state));
+                        return -EINVAL;
+                }
+                line += len + (nl ? 1 : 0);
+        }
+        /* sd_notify's convention (> 0 sent, 0 not run by systemd) converted here */
+        e = sd_notify(0, r->state);
+        return e < 0 ? e : 0;
+}
+
+/* The fixed table. A later issue adds a row (and its enum value, structs and handler); the
+ * parent then keeps that row's capabilities, and docs/privsep.md gains the row. Planned:
+ * reading /etc/shadow for the accounts collector (CAP_DAC_READ_SEARCH), opening the capture
+ * handle for the network watch (CAP_NET_RAW, CAP_NET_ADMIN), deauthorizing a USB device
+ * (writing /sys/bus/usb/devices/N/authorized: root's own write permission on sysfs). */
+const struct privsep_request_desc privsep_requests[PRIV_REQUEST_MAX] = {
+        [PRIV_HELLO] =
+                {
+                        .name = "hello",
+                        .request_size = sizeof(struct privsep_hello_request),
+                        .reply_size = sizeof(struct privsep_hello_reply),
+                        .caps = 0,
+                        .why = "the parent's pid, uid and capabilities, for `status`: reads "
+                               "only its own /proc/self/status",
+                        .handle = handle_hello,
+                },
+        [PRIV_NOTIFY] =
+                {
+                        .name = "notify",
+                        .request_size = sizeof(struct privsep_notify_request),
+                        .reply_size = sizeof(struct privsep_notify_reply),
+                        .caps = 0,
+                        .why = "READY, RELOADING, STOPPING, WATCHDOG and STATUS for systemd, "
+                               "which listens to the service's main process only "
+                               "(NotifyAccess=main)",
+                        .handle = handle_notify,
+                },
+};
+
+uint64_t privsep_parent_caps(void) {
+        uint64_t caps = 0;
+
+        for (size_t i = 0; i < PRIV_REQUEST_MAX; i++)
+                caps |= privsep_requests[i].caps;
+        return caps;
+}
+
+static size_t error_reply(const struct privsep_header *h, int error, void *reply) {
+        struct privsep_header *out = reply;
+
+        memset(out, 0, sizeof(*out));
+        if (h) {
+                out->type = h->type;
+                out->id = h->id;
+        }
+        out->error = error;
+        return sizeof(*out);
+}
+
+size_t privsep_handle_request(const void *msg, size_t len, void *reply) {
+        const struct privsep_request_desc *d;
+        struct privsep_header h;
+        int e;
+
+        if (len < sizeof(h)) {
+                log_warn("privsep: ignored a request of %zu bytes, shorter than a header", len);
+                return error_reply(NULL, -EBADMSG, reply);
+        }
+        memcpy(&h, msg, sizeof(h)); /* msg need not be aligned */
+        if (h.type == PRIV_NONE || h.type >= PRIV_REQUEST_MAX || !privsep_requests[h.type].handle) {
+                log_warn("privsep: ignored a request of unknown type %u", h.type);
+                return error_reply(&h, -EOPNOTSUPP, reply);
+        }
+        d = &privsep_requests[h.type];
+        if (len != d->request_size) {
+                log_warn("privsep: ignored a '%s' request of %zu bytes (it has %zu)", d->name, len,
+                         d->request_size);
+                return error_reply(&h, -EBADMSG, reply);
+        }
+        if (h.error != 0 || h.unused != 0) {
+                log_warn("privsep: ignored a '%s' request with non-zero reserved fields", d->name);
+                return error_reply(&h, -EBADMSG, reply);
+        }
+        memset(reply, 0, d->reply_size);
+        e = d->handle(msg, reply);
+        if (e < 0) {
+                log_warn_errno(e, "privsep: '%s' failed", d->name);
+                return error_reply(&h, e, reply);
+        }
+        ((struct privsep_header *)reply)->type = h.type;
+        ((struct privsep_header *)reply)->id = h.id;
+        return d->reply_size;
+}
+
+struct parent {
+        struct loop *loop;
+        struct loop_source *io;
+        int fd;
+        pid_t worker;
+        int status;
+        _Alignas(struct privsep_hello_reply) unsigned char msg[PRIVSEP_MSG_MAX + 1];
+        _Alignas(struct privsep_hello_reply) unsigned char reply[PRIVSEP_MSG_MAX];
+};
+
+static int on_request(struct loop_source *s, int fd, uint32_t revents, void *userdata) {
+        struct parent *p = userdata;
+
+        (void)revents;
+        for (;;) {
+                /* MSG_TRUNC: the real length of a message longer than the buffer, refused */
+                ssize_t n = recv(fd, p->msg, sizeof(p->msg), MSG_DONTWAIT | MSG_TRUNC);
+                size_t len;
+
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+                        return 0;
+                if (n <= 0) {
+                        /* the worker closed its end (or is gone): nothing more to serve;
+                         * SIGCHLD ends the loop */
+                        log_debug("privsep: the worker closed the channel");
+                        loop_source_free(s);
+                        p->io = NULL;
+                        return 0;
+                }
+                len = privsep_handle_request(p->msg, (size_t)n, p->reply);
+                if (send(fd, p->reply, len, MSG_DONTWAIT | MSG_NOSIGNAL) < 0 && errno != EPIPE)
+                        /* a worker that sends without reading its replies loses them */
+                        log_warn("privsep: dropped a reply: %s", strerror(errno));
+        }
+}
+
+static int reap(struct parent *p) {
+        int status;
+        pid_t r = waitpid(p->worker, &status, WNOHANG);
+
+        if (r < 0 && errno != EINTR)
+                return -errno;
+        if (r == p->worker) {
+                p->status = status;
+                loop_quit(p->loop, 0);
+        }
+        return 0;
+}
+
+static int on_signal(struct loop_source *s, const struct signalfd_siginfo *si, void *userdata) {
+        struct parent *p = userdata;
+
+        (void)s;
+        if (si->ssi_signo == SIGCHLD)
+                return reap(p);
+        /* systemd's stop and reload, the terminal's ^C, `kill PID`: the worker decides */
+        log_debug("privsep: forwarding signal %u to the worker", si->ssi_signo);
+        if (kill(p->worker, (int)si->ssi_signo) < 0 && errno != ESRCH)
+                log_warn("privsep: could not forward signal %u to the worker: %s", si->ssi_signo,
+                         strerror(errno));
+        return 0;
+}
+
+int privsep_parent_run(int fd, pid_t worker, int *ret_status) {
+        static const int signals[] = {SIGCHLD, SIGTERM, SIGINT, SIGHUP};
+        struct parent *p = calloc(1, sizeof(*p));
+        int e;
+
+        if (!p)
+                return -ENOMEM;
+        p->fd = fd;
+        p->worker = worker;
+        p->status = -1;
+        e = loop_new(&p->loop);
+        if (e == 0)
+                e = loop_add_io(p->loop, fd, LOOP_IN, on_request, p, &p->io);
+        for (size_t i = 0; e == 0 && i < sizeof(signals) / sizeof(signals[0]); i++)
+                e = loop_add_signal(p->loop, signals[i], on_signal, p, NULL);
+        /* the worker may have exited before SIGCHLD was read from the signalfd */
+        if (e == 0)
+                e = reap(p);
+        if (e == 0 && p->status == -1)
+                e = loop_run(p->loop);
+        if (e == 0)
+                *ret_status = p->status;
+        /* freeing the loop unblocks the signals: one that came after the worker's end must
+         * not decide the parent's exit status, the worker's does */
+        for (size_t i = 1; i < sizeof(signals) / sizeof(signals[0]); i++)
+                (void)signal(signals[i], SIG_IGN);
+        loop_free(p->loop);
+        free(p);
+        return e;
+}
