@@ -20,6 +20,7 @@
 #include "log.h"
 #include "model.h"
 #include "outbox.h"
+#include "privsep.h"
 #include "snapshot.h"
 #include "timefmt.h"
 #include "uplink.h"
@@ -42,6 +43,7 @@ struct daemon {
         uint64_t watchdog_usec;
         char state_path[4096];
         struct daemon_state state;
+        struct privsep *privsep; /* the privileged parent, or ourselves when not root */
 };
 
 static const char *server_url(const struct daemon *d) {
@@ -214,7 +216,7 @@ static int on_reload(struct loop_source *s, const struct signalfd_siginfo *si, v
 
         (void)s;
         (void)si;
-        (void)sd_notify(0, "RELOADING=1");
+        (void)privsep_notify(d->privsep, "RELOADING=1");
         r = agent_config_load(d->config_path, true, &c);
         if (r == 0)
                 r = load_credential(&c, &cred);
@@ -223,7 +225,7 @@ static int on_reload(struct loop_source *s, const struct signalfd_siginfo *si, v
                           d->config_path);
                 agent_config_free(&c);
                 credential_free(&cred);
-                (void)sd_notify(0, "READY=1");
+                (void)privsep_notify(d->privsep, "READY=1");
                 return 0;
         }
         if (strcmp(c.user, d->config.user) != 0)
@@ -244,7 +246,7 @@ static int on_reload(struct loop_source *s, const struct signalfd_siginfo *si, v
                 return log_error_errno(r, "reload: cannot set up the uplink");
         log_info("reloaded %s", d->config_path);
         uplink_kick(d->uplink);
-        (void)sd_notify(0, "READY=1");
+        (void)privsep_notify(d->privsep, "READY=1");
         return 0;
 }
 
@@ -252,7 +254,7 @@ static int on_watchdog(struct loop_source *s, uint64_t now, void *userdata) {
         struct daemon *d = userdata;
 
         (void)now;
-        (void)sd_notify(0, "WATCHDOG=1");
+        (void)privsep_notify(d->privsep, "WATCHDOG=1");
         return loop_timer_set(s, d->watchdog_usec / 2);
 }
 
@@ -260,6 +262,7 @@ static int on_watchdog(struct loop_source *s, uint64_t now, void *userdata) {
 
 static int start(struct daemon *d) {
         static const int quit_signals[] = {SIGTERM, SIGINT};
+        struct privsep_hello hello;
         int r;
 
         r = daemon_state_path(d->config.outbox_path, d->state_path, sizeof(d->state_path));
@@ -284,6 +287,8 @@ static int start(struct daemon *d) {
         if (r < 0)
                 return r;
         d->state.pid = getpid();
+        if (privsep_hello(d->privsep, &hello) == 0 && hello.pid != d->state.pid)
+                d->state.parent_pid = hello.pid;
         timefmt_now_rfc3339(d->state.started);
         state_dirty(d);
         uplink_kick(d->uplink); /* what the last run left in the outbox */
@@ -301,6 +306,7 @@ static void stop(struct daemon *d) {
         outbox_close(d->outbox);
         credential_free(&d->credential);
         agent_config_free(&d->config);
+        privsep_free(d->privsep);
 }
 
 int daemon_run(struct agent_config *config, const char *config_path, bool check_only) {
@@ -320,13 +326,24 @@ int daemon_run(struct agent_config *config, const char *config_path, bool check_
                 stop(&d);
                 return 0;
         }
+        /* first: the parent keeps root and nothing else, the rest runs as the agent's user */
+        r = privsep_start(d.config.user, &d.privsep);
+        if (r < 0) {
+                if (r == -ESRCH)
+                        log_error("user '%s' (agent.ini [agent] user) does not exist",
+                                  d.config.user);
+                else
+                        log_error_errno(r, "cannot separate privileges");
+                stop(&d);
+                return r == -ESRCH || r == -EPERM ? DAEMON_EXIT_CONFIG : 1;
+        }
         r = start(&d);
         if (r == 0) {
                 log_info("running: agent %s reporting to %s", d.credential.agent_id,
                          server_url(&d));
-                (void)sd_notify(0, "READY=1");
+                (void)privsep_notify(d.privsep, "READY=1");
                 r = loop_run(d.loop);
-                (void)sd_notify(0, "STOPPING=1");
+                (void)privsep_notify(d.privsep, "STOPPING=1");
         }
         stop(&d);
         if (r < 0) {

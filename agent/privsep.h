@@ -50,3 +50,6 @@ void privsep_free(struct privsep *p);
  * `status`: "uid=65534(nobody) gid=65534 effective=none permitted=none bounding=none
  * no_new_privs=1". 0 or -errno (-ENOBUFS: buf too small, truncated). */
 int privsep_describe_self(char *buf, size_t size);
+/* The same of another process (`status` describes the daemon's two), pid 0 being this one.
+ * -ENOENT when it is not running. */
+int privsep_describe_process(pid_t pid, char *buf, size_t size);

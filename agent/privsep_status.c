@@ -109,12 +109,20 @@ int privsep_caps_text(uint64_t caps, char *buf, size_t size) {
 }
 
 int privsep_describe_self(char *buf, size_t size) {
-        char eff[256], prm[256], bnd[256], name[64] = "?", ruid[32] = "", pwbuf[1024];
+        return privsep_describe_process(0, buf, size);
+}
+
+int privsep_describe_process(pid_t pid, char *buf, size_t size) {
+        char eff[256], prm[256], bnd[256], name[64] = "?", ruid[32] = "", pwbuf[1024], path[64];
         struct passwd pw, *found = NULL;
         struct privsep_status st = {{0}, {0}, 0, 0, 0, 0, 0, 0};
         int e, n;
 
-        e = privsep_read_status("/proc/self/status", &st);
+        if (pid > 0)
+                snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+        else
+                snprintf(path, sizeof(path), "/proc/self/status");
+        e = privsep_read_status(path, &st);
         if (e < 0)
                 return e;
         if (getpwuid_r(st.uid[1], &pw, pwbuf, sizeof(pwbuf), &found) == 0 && found)

@@ -6,7 +6,6 @@
 
 #include <errno.h>
 #include <inttypes.h>
-#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,35 +13,7 @@
 
 #include "credential.h"
 #include "daemon_state.h"
-#include "fileio.h"
-
-/* "uid 999 (counterguard), capabilities: none" for a live process, from /proc. */
-static void describe(pid_t pid, char *buf, size_t size) {
-        char path[64], *text = NULL, *uid_line, *cap_line;
-        unsigned long long caps = 0;
-        size_t len;
-        unsigned uid = 0;
-        struct passwd *pw;
-
-        snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-        if (fileio_read_capped(path, 65536, &text, &len) < 0) {
-                snprintf(buf, size, "not running");
-                return;
-        }
-        uid_line = strstr(text, "\nUid:");
-        cap_line = strstr(text, "\nCapEff:");
-        if (uid_line)
-                (void)sscanf(uid_line, "\nUid: %*u %u", &uid); /* the effective uid */
-        if (cap_line)
-                (void)sscanf(cap_line, "\nCapEff: %llx", &caps);
-        pw = getpwuid(uid);
-        if (caps)
-                snprintf(buf, size, "uid %u (%s), effective capabilities %016llx", uid,
-                         pw ? pw->pw_name : "?", caps);
-        else
-                snprintf(buf, size, "uid %u (%s), no capabilities", uid, pw ? pw->pw_name : "?");
-        free(text);
-}
+#include "privsep.h"
 
 static bool alive(pid_t pid) {
         return pid > 0 && (kill(pid, 0) == 0 || errno == EPERM);
@@ -51,7 +22,7 @@ static bool alive(pid_t pid) {
 int status_run(const struct agent_config *config) {
         struct credential cred = {0};
         struct daemon_state st = {0};
-        char path[4096], who[160];
+        char path[4096], who[PRIVSEP_DESCRIBE_MAX];
         bool enrolled, running = false;
         int r;
 
@@ -87,12 +58,12 @@ int status_run(const struct agent_config *config) {
                        "reported\n",
                        st.dropped);
         if (running) {
-                describe(st.pid, who, sizeof(who));
-                printf("Worker:     pid %d, %s\n", (int)st.pid, who);
-                if (st.parent_pid) {
-                        describe(st.parent_pid, who, sizeof(who));
-                        printf("Parent:     pid %d, %s\n", (int)st.parent_pid, who);
-                }
+                if (privsep_describe_process(st.pid, who, sizeof(who)) == 0)
+                        printf("Worker:     pid %d %s\n", (int)st.pid, who);
+                if (st.parent_pid && privsep_describe_process(st.parent_pid, who, sizeof(who)) == 0)
+                        printf("Parent:     pid %d %s\n", (int)st.parent_pid, who);
+                else if (!st.parent_pid)
+                        printf("Parent:     none: not started as root, privileges not separated\n");
         }
         return enrolled && running && !st.revoked ? 0 : 1;
 }

@@ -11,11 +11,15 @@ cg migrate 2>/dev/null || fail "migrate"
 setup_units
 server_start
 
+# the daemon's worker runs as nobody: it must reach its state and the CA
 mkdir -p "$TMP/state"
+chmod 711 "$TMP"
+chmod 644 "$TMP/server.crt"
 cat >"$TMP/agent.ini" <<EOT
 [agent]
 unit = 010101
 counter = Quầy 1
+user = nobody
 [server]
 url = $URL
 ca = $TMP/server.crt
@@ -50,6 +54,7 @@ grep -q "configuration ok" "$TMP/out" || fail "run -n said: $(cat "$TMP/out")"
 "$PY" "$SRCDIR/tests/lib/usbfixture.py" --at 1-2 stick >"$TMP/stick"
 umockdev-wrapper "$BUILD/tests/integration/hotplug-harness" "$TMP/events" \
 	before:"$TMP/root" plug:"$TMP/stick" sleep:1500 \
+	run:"'$AGENT' --config '$TMP/agent.ini' status >'$TMP/status-running' 2>&1" \
 	-- "$AGENT" -v --config "$TMP/agent.ini" run >"$TMP/harness" 2>&1 ||
 	{ cat "$TMP/harness"; fail "harness"; }
 
@@ -58,6 +63,14 @@ umockdev-wrapper "$BUILD/tests/integration/hotplug-harness" "$TMP/events" \
 sql "SELECT body FROM raw_records WHERE agent_id = '$AGENT_ID' AND record_type = 'event'" >"$TMP/stored-events"
 grep -q '"device_added"' "$TMP/stored-events" && grep -q '4C530001230415116241' "$TMP/stored-events" ||
 	fail "the stick's event is not on the server: $(cat "$TMP/stored-events")"
+# while it ran: the worker is nobody without any capability, the parent root with none kept
+cat "$TMP/status-running"
+grep -q "^Daemon: *running" "$TMP/status-running" || fail "status while running"
+grep -qE "^Worker: *pid [0-9]+ uid=65534\(nobody\) gid=65534 effective=none permitted=none bounding=none no_new_privs=1" \
+	"$TMP/status-running" || fail "the worker's user and capabilities"
+grep -qE "^Parent: *pid [0-9]+ uid=0\(root\) real_uid=65534 gid=0 effective=none permitted=none" \
+	"$TMP/status-running" || fail "the parent's user and capabilities"
+
 # status, after the daemon stopped: enrolled, reached, nothing waiting, not running (exit 1)
 set +e
 agent status >"$TMP/status" 2>&1; rc=$?

@@ -43,10 +43,14 @@ server_up() {
 agent_enrolled() {
 	AGENT_STATE="$TMP/state"
 	mkdir -p "$AGENT_STATE"
+	# its worker runs as nobody: it must reach its state directory and the CA
+	chmod 711 "$TMP"
+	chmod 644 "$TMP/server.crt"
 	cat >"$TMP/agent.ini" <<-EOT
 		[agent]
 		unit = 010101
 		counter = Quầy 1
+		user = nobody
 		[server]
 		url = $URL
 		ca = $TMP/server.crt
