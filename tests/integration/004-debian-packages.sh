@@ -34,10 +34,14 @@ dpkg-deb -I "$agent_deb" postinst | grep -E -o 'systemd-(sysusers|tmpfiles) ' | 
 	grep -q sysusers || fail "agent postinst makes the state directory before its user"
 dpkg-deb -I "$agent_deb" postinst | grep -q "deb-systemd-invoke start" && fail "postinst starts the agent"
 for f in ./usr/bin/counterguard-server ./usr/share/man/man8/counterguard-server.8.gz \
-	./usr/share/man/man5/server.ini.5.gz ./lib/systemd/system/counterguard-server.service \
+	./usr/share/man/man5/server.ini.5.gz \
 	./usr/lib/sysusers.d/counterguard-server.conf ./usr/lib/tmpfiles.d/counterguard-server.conf; do
 	grep -qxF "$f" "$TMP/server.files" || fail "server package lacks $f"
 done
+# dh_installsystemd puts the unit in /lib/systemd/system up to Debian 12 (debhelper 13.11),
+# in /usr/lib/systemd/system from Debian 13 on (debhelper 13.24)
+grep -qxE '\./(usr/)?lib/systemd/system/counterguard-server\.service' "$TMP/server.files" ||
+	fail "server package lacks counterguard-server.service (in /lib or /usr/lib/systemd/system)"
 # the service user is created on install; the service is neither enabled nor started
 dpkg-deb -I "$server_deb" postinst | grep -q 'systemd-sysusers' || fail "postinst creates no user"
 dpkg-deb -I "$server_deb" postinst | grep -q "deb-systemd-invoke start" && fail "postinst starts the server"
