@@ -92,9 +92,15 @@ $(BUILD)/tests/fuzz/%-replay: tests/fuzz/%.c tests/fuzz/replay.c $(BUILD)/libage
 	@mkdir -p $(@D)
 	$(CC) $(INC_tests) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(call pc_libs,$(AGENT_PKGS))
 
+# umockdev 0.18.4 and later send the "remove" uevents of a device and of its children from
+# umockdev_testbed_remove_device() (Debian 13: 0.19.1; Debian 12's 0.17.16 sends none)
+UMOCKDEV_DEFS = $(shell $(PKG_CONFIG) --atleast-version=0.18.4 umockdev-1.0 2>/dev/null && \
+	echo -DUMOCKDEV_REMOVE_SENDS_UEVENTS)
+
 $(BUILD)/tests/integration/hotplug-harness: tests/integration/hotplug-harness.c
 	@mkdir -p $(@D)
-	$(CC) $(INC_tests) $(ALL_CFLAGS) $(call pc_cflags,umockdev-1.0) $(ALL_LDFLAGS) -o $@ $^ \
+	$(CC) $(INC_tests) $(ALL_CFLAGS) $(call pc_cflags,umockdev-1.0) $(UMOCKDEV_DEFS) \
+		$(ALL_LDFLAGS) -o $@ $^ \
 		$(call pc_libs,umockdev-1.0)
 
 $(BUILD)/tests/gen-schema: tests/gen-schema.c $(BUILD)/libcommon.a

@@ -8,8 +8,9 @@
  * without waiting for output (the daemon reports to its server), `sleep:MS` waits; `cycle:FILE:N`
  * plugs and unplugs a device N times, `cycle-until:FILE:PATH` until PATH exists; `run:CMD` runs a
  * shell command, `until:CMD` runs it until it succeeds (180 s at most); `before:FILE` steps come
- * first and are added before the agent starts; `silent-remove:SYSPATH` removes a device and fails
- * if anything is reported. After each step the harness waits (up to 2 s) for one JSON line and
+ * first and are added before the agent starts; `silent-remove:SYSPATH` removes a device (with no
+ * devices left below it: their removal is reported, as the kernel's would be) and fails if anything
+ * is reported. After each step the harness waits (up to 2 s) for one JSON line and
  * prints "STEP LATENCY_MS". The lines received are appended to OUT. Exit 77 when not under
  * umockdev-wrapper, 1 when an event did not arrive. Lines that follow within FOLLOW_UP_MS
  * (device_changed as a disk appears) are kept too. The latency printed is measured twice: from the
@@ -62,6 +63,17 @@ static int read_line(int fd, char *buf, size_t size, int timeout_ms) {
         return -E2BIG;
 }
 
+/* Remove a device as the kernel does: the "remove" uevents (its children's first, then its
+ * own), then it is gone. umockdev 0.18.4 and later send them from remove_device() itself
+ * (Debian 13 has 0.19.1); older ones remove the files silently (Debian 12 has 0.17.16), so
+ * the harness sends the device's own. Never both: the agent would see two removals. */
+static void remove_device(UMockdevTestbed *tb, const char *syspath) {
+#ifndef UMOCKDEV_REMOVE_SENDS_UEVENTS
+        umockdev_testbed_uevent(tb, syspath, "remove");
+#endif
+        umockdev_testbed_remove_device(tb, syspath);
+}
+
 static char *slurp(const char *path) {
         FILE *f = fopen(path, "re");
         char *buf;
@@ -102,8 +114,7 @@ static int cycle_once(UMockdevTestbed *tb, const char *text) {
         if (!umockdev_testbed_add_from_string(tb, text, &error))
                 return -1;
         usleep(30000); /* past the agent's settle time: announced, not dropped as a blip */
-        umockdev_testbed_uevent(tb, syspath, "remove");
-        umockdev_testbed_remove_device(tb, syspath);
+        remove_device(tb, syspath);
         /* umockdev leaves the bus's links to the device and its interfaces behind, and
          * would refuse to add the device again: take them away, as the kernel does */
         for (const char *p = text; (p = strstr(p, "P: ")); p += 3) {
@@ -225,15 +236,12 @@ int main(int argc, char **argv) {
                         }
                         /* blip: pulled out at once, before the agent could read it */
                         if (blip && first_syspath(text, syspath, sizeof(syspath)) == 0) {
-                                umockdev_testbed_uevent(tb, syspath, "remove");
-                                umockdev_testbed_remove_device(tb, syspath);
+                                remove_device(tb, syspath);
                         }
                         free(text);
                         t_injected = now_ms();
                 } else if (strncmp(step, "remove:", 7) == 0) {
-                        /* the kernel's order: the event, then the device is gone */
-                        umockdev_testbed_uevent(tb, step + 7, "remove");
-                        umockdev_testbed_remove_device(tb, step + 7);
+                        remove_device(tb, step + 7);
                         t_injected = now_ms();
                 } else if (strncmp(step, "plug:", 5) == 0) {
                         /* for the daemon, which reports to its server, not to stdout */
@@ -246,8 +254,7 @@ int main(int argc, char **argv) {
                         printf("%s %.1f\n", step, now_ms() - t0);
                         continue;
                 } else if (strncmp(step, "unplug:", 7) == 0) {
-                        umockdev_testbed_uevent(tb, step + 7, "remove");
-                        umockdev_testbed_remove_device(tb, step + 7);
+                        remove_device(tb, step + 7);
                         continue;
                 } else if (strncmp(step, "run:", 4) == 0 || strncmp(step, "until:", 6) == 0) {
                         int ok = step[0] == 'r' ? system(step + 4) == 0 : until(step + 6) == 0;
@@ -287,8 +294,7 @@ int main(int argc, char **argv) {
                         continue;
                 } else if (strncmp(step, "silent-remove:", 14) == 0) {
                         /* something the agent must not report */
-                        umockdev_testbed_uevent(tb, step + 14, "remove");
-                        umockdev_testbed_remove_device(tb, step + 14);
+                        remove_device(tb, step + 14);
                         if (read_line(out_pipe[0], line, sizeof(line), FOLLOW_UP_MS) == 0) {
                                 printf("%s reported: %s\n", step, line);
                                 failed = 1;
