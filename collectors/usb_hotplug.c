@@ -109,6 +109,15 @@ static void schedule(struct usb_entry *e) {
                 e->deadline = e->first_event + USB_SETTLE_MAX_USEC;
 }
 
+/* A child of the device went: read it (device_changed) only if the device itself is still
+ * there USB_REMOVE_GRACE_USEC after the last child went. */
+static void schedule_after_removal(struct usb_entry *e) {
+        uint64_t now = loop_now();
+
+        e->first_event = now;
+        e->deadline = now + USB_REMOVE_GRACE_USEC;
+}
+
 static bool same_facts(const struct report_device *a, const struct report_device *b) {
         char *ja = model_dump(&report_device_desc, a, false);
         char *jb = model_dump(&report_device_desc, b, false);
@@ -224,8 +233,10 @@ static int on_uevent(struct usb_hotplug *h, struct udev_device *dev) {
                 if (!e)
                         return -ENOMEM;
         }
-        if (e)
-                schedule(e); /* the device, or a child of it, appeared, changed or went */
+        if (e && !is_usb_device && strcmp(action, "remove") == 0)
+                schedule_after_removal(e);
+        else if (e)
+                schedule(e); /* the device, or a child of it, appeared or changed */
         return arm_timer(h);
 }
 
