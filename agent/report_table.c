@@ -176,7 +176,7 @@ static int print_generic(const struct report *r, const struct field_desc *sectio
         for (size_t k = 0; k < n_items && e == 0; k++) {
                 const char *item = items + k * d->size;
                 char nums[16][24];
-                const char *row[16];
+                const char *row[16] = {0};
                 size_t c = 0;
                 for (size_t i = 0; i < d->n_fields && c < n_cols; i++) {
                         const struct field_desc *fd = &d->fields[i];

@@ -106,6 +106,7 @@ int table_print(const struct table *t, FILE *f) {
 
         for (size_t c = 0; c < t->n_cols; c++)
                 headers[c] = t->cols[c].header;
+        /* cppcheck-suppress uninitvar ; all t->n_cols are set just above */
         print_row(t, headers, f);
         for (size_t r = 0; r < t->n_rows; r++)
                 print_row(t, (const char *const *)&t->cells[r * t->n_cols], f);

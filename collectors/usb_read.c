@@ -141,8 +141,9 @@ static bool is_usb_device_name(const char *s, size_t n) {
         }
         while (i < n && isdigit((unsigned char)s[i]))
                 i++;
-        if (i == 0 || i >= n || s[i++] != '-')
+        if (i == 0 || i >= n || s[i] != '-')
                 return false;
+        i++;
         /* port numbers separated by dots, none empty */
         for (;;) {
                 size_t start = i;

@@ -9,6 +9,8 @@
 #define OBJECT_DESC(var, name_, tag, doc_, type, table)                                            \
         const struct object_desc var = {name_, tag, doc_, sizeof(type), table, ENTRIES(table)}
 
+/* clang-format 14 and 19 format these differently: as they are */
+/* clang-format off */
 #define STR(T, f, ...)                                                                             \
         { #f, FIELD_STRING, offsetof(T, f), 0, NULL, __VA_ARGS__ }
 #define INT(T, f, flags, lo, hi)                                                                   \
@@ -21,6 +23,7 @@
         { #f, FIELD_OBJECT, offsetof(T, f), 0, &(d), flags, FORMAT_NONE, NULL, 0, 0 }
 #define ARR(T, f, d)                                                                               \
         { #f, FIELD_ARRAY, offsetof(T, f), offsetof(T, n_##f), &(d), 0, FORMAT_NONE, NULL, 0, 0 }
+/* clang-format on */
 
 #define ANY            0, FORMAT_NONE, NULL, 0, 0
 #define NEED           FIELD_REQUIRED, FORMAT_NONE, NULL, 0, 0

@@ -42,8 +42,10 @@ void config_free(struct server_config *c) {
         config_init(c);
 }
 
+/* clang-format off */ /* 14 and 19 format it differently */
 #define K(sec, n, t, field, lo, hi)                                                                \
         { sec, n, t, offsetof(struct server_config, field), lo, hi }
+/* clang-format on */
 
 static const struct ini_key keys[] = {
         K("server", "listen", INI_STRING, listen, 0, 0),

@@ -41,7 +41,7 @@ static char *join(const char *const *v, size_t n) {
 }
 
 static char *kinds_text(uint32_t kinds) {
-        const char *v[DEVICE_KIND_MAX];
+        const char *v[DEVICE_KIND_MAX] = {0};
         size_t n = 0;
 
         for (int k = 0; k < DEVICE_KIND_MAX; k++)

@@ -117,16 +117,19 @@ static int pg_open(const char *url, const struct store_options *o, struct store 
                 log_error("postgresql: cannot connect: %.*s",
                           (int)strcspn(PQerrorMessage(q->conn), "\n"), PQerrorMessage(q->conn));
                 pg_close(&q->base);
+                /* cppcheck-suppress memleak ; pg_close() frees q */
                 return -ENOTCONN;
         }
         PQsetNoticeProcessor(q->conn, pg_notice, NULL);
         if (PQsetClientEncoding(q->conn, "UTF8") != 0) {
                 pg_close(&q->base);
+                /* cppcheck-suppress memleak ; pg_close() frees q */
                 return log_error_errno(-EIO, "postgresql: cannot set client encoding UTF8");
         }
         r = pg_script(&q->base, "SET client_min_messages = warning");
         if (r < 0) {
                 pg_close(&q->base);
+                /* cppcheck-suppress memleak ; pg_close() frees q */
                 return r;
         }
         *ret = &q->base;

@@ -127,6 +127,7 @@ static int sqlite_open(const char *path, const struct store_options *o, struct s
                 log_error("sqlite: cannot open '%s': %s", path,
                           q->db ? sqlite3_errmsg(q->db) : sqlite3_errstr(rc));
                 sqlite_close(&q->base);
+                /* cppcheck-suppress memleak ; sqlite_close() frees q */
                 return -EIO;
         }
         sqlite3_extended_result_codes(q->db, 1);
@@ -137,6 +138,7 @@ static int sqlite_open(const char *path, const struct store_options *o, struct s
                                     "PRAGMA foreign_keys=ON;");
         if (r < 0) {
                 sqlite_close(&q->base);
+                /* cppcheck-suppress memleak ; sqlite_close() frees q */
                 return r;
         }
         *ret = &q->base;

@@ -81,9 +81,10 @@ static char *slurp(const char *path) {
 
         if (!f)
                 return NULL;
-        fseek(f, 0, SEEK_END);
-        n = ftell(f);
-        rewind(f);
+        if (fseek(f, 0, SEEK_END) < 0 || (n = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) < 0) {
+                fclose(f);
+                return NULL;
+        }
         buf = calloc(1, (size_t)n + 1);
         if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
                 free(buf);
@@ -192,13 +193,18 @@ int main(int argc, char **argv) {
                 text = slurp(argv[i] + 7);
                 if (!text || !umockdev_testbed_add_from_string(tb, text, &error)) {
                         fprintf(stderr, "%s: %s\n", argv[i], error ? error->message : "?");
+                        free(text);
                         return 1;
                 }
                 free(text);
         }
         out = fopen(argv[1], "ae");
-        if (!out || pipe2(out_pipe, O_CLOEXEC) < 0 || pipe2(err_pipe, O_CLOEXEC) < 0)
+        if (!out)
                 return 1;
+        if (pipe2(out_pipe, O_CLOEXEC) < 0 || pipe2(err_pipe, O_CLOEXEC) < 0) {
+                fclose(out);
+                return 1;
+        }
         pid = fork();
         if (pid == 0) {
                 dup2(out_pipe[1], 1);
@@ -214,6 +220,7 @@ int main(int argc, char **argv) {
         if (!ready(line)) {
                 fprintf(stderr, "agent did not start: %s\n", line);
                 kill(pid, SIGTERM);
+                fclose(out);
                 return 1;
         }
         agent_stderr = err_pipe[0];
@@ -232,6 +239,8 @@ int main(int argc, char **argv) {
                         char *text = slurp(step + (blip ? 5 : 4)), syspath[512];
                         if (!text || !umockdev_testbed_add_from_string(tb, text, &error)) {
                                 fprintf(stderr, "%s: %s\n", step, error ? error->message : "?");
+                                free(text);
+                                fclose(out);
                                 return 1;
                         }
                         /* blip: pulled out at once, before the agent could read it */
@@ -302,6 +311,7 @@ int main(int argc, char **argv) {
                         continue;
                 } else {
                         fprintf(stderr, "unknown step '%s'\n", step);
+                        fclose(out);
                         return 2;
                 }
                 r = read_line(out_pipe[0], line, sizeof(line), WAIT_MS);

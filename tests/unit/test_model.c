@@ -137,6 +137,7 @@ static void test_long_string_refused(void **state) {
         struct model_error err;
 
         (void)state;
+        assert_non_null(doc);
         p = doc + snprintf(doc, 200, "{" BASE ",\"host\":{\"hostname\":\"");
         memset(p, 'a', n);
         memcpy(p + n, "\"}}", 4);

@@ -9,11 +9,13 @@
 
 #include "usb_classify.h"
 
+/* clang-format off */ /* 14 and 19 format these differently */
 #define K(k) (1u << DEVICE_KIND_##k)
 #define IF(c, s, p)                                                                                \
         { NULL, c, s, p, NULL, NULL }
 #define IFL(c, s, p, l)                                                                            \
         { NULL, c, s, p, NULL, l }
+/* clang-format on */
 
 struct row {
         const char *what;

@@ -169,8 +169,9 @@ static char *agent;
 static void enroll_agent(const char *unit) {
         char *token = NULL, *cred = NULL;
         struct report_host h = {0};
+        char hostname[] = "pc-1";
 
-        h.hostname = (char *)(uintptr_t) "pc-1";
+        h.hostname = hostname;
         h.uptime_s = 5;
         assert_int_equal(store_token_create(s, unit, 1, 1, &token), 0);
         assert_int_equal(store_enroll(s, token, &h, &agent, &cred), 0);
