@@ -290,7 +290,7 @@ static int start(struct daemon *d) {
         if (privsep_hello(d->privsep, &hello) == 0 && hello.pid != d->state.pid)
                 d->state.parent_pid = hello.pid;
         timefmt_now_rfc3339(d->state.started);
-        state_dirty(d);
+        (void)on_state_timer(NULL, 0, d); /* `status` sees it running from now on */
         uplink_kick(d->uplink); /* what the last run left in the outbox */
         return 0;
 }
