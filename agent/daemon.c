@@ -37,6 +37,7 @@ struct daemon {
         struct collector_ctx *ctxs[MAX_CTXS];
         size_t n_ctxs;
         struct snapshot *snapshot;
+        bool snapshot_busy; /* started, not done yet */
         struct loop_source *snapshot_timer;
         struct loop_source *watchdog_timer;
         struct loop_source *state_timer;
@@ -158,6 +159,7 @@ static void on_snapshot(struct snapshot *s, struct report *r, void *userdata) {
         char *json = NULL;
 
         (void)s;
+        d->snapshot_busy = false;
         if (agent_config_locate(&d->config, r) == 0)
                 json = model_dump(&report_desc, r, false);
         if (json)
@@ -175,10 +177,13 @@ static int on_snapshot_timer(struct loop_source *s, uint64_t now, void *userdata
 
         (void)s;
         (void)now;
-        snapshot_free(d->snapshot); /* the last one is done: it re-armed this timer */
+        if (d->snapshot_busy)
+                return 0;           /* a reload asked while one runs: its end re-arms this timer */
+        snapshot_free(d->snapshot); /* the last one is done */
         d->snapshot = NULL;
         report_dropped(d);
         r = snapshot_start(d->loop, collectors, COLLECTOR_SET_ALL, on_snapshot, d, &d->snapshot);
+        d->snapshot_busy = r == 0;
         if (r < 0) {
                 log_error_errno(r, "cannot start a snapshot; trying again later");
                 (void)loop_timer_set(d->snapshot_timer,
@@ -246,6 +251,10 @@ static int on_reload(struct loop_source *s, const struct signalfd_siginfo *si, v
                 return log_error_errno(r, "reload: cannot set up the uplink");
         log_info("reloaded %s", d->config_path);
         uplink_kick(d->uplink);
+        /* a new unit or counter label is on the server with the next snapshot: take it now
+         * (unless one is under way) and restart the interval from there */
+        if (loop_timer_set(d->snapshot_timer, 0) < 0)
+                log_warn("reload: the next snapshot comes at its usual time");
         (void)privsep_notify(d->privsep, "READY=1");
         return 0;
 }
@@ -291,7 +300,7 @@ static int start(struct daemon *d) {
                 d->state.parent_pid = hello.pid;
         timefmt_now_rfc3339(d->state.started);
         (void)on_state_timer(NULL, 0, d); /* `status` sees it running from now on */
-        uplink_kick(d->uplink); /* what the last run left in the outbox */
+        uplink_kick(d->uplink);           /* what the last run left in the outbox */
         return 0;
 }
 

@@ -52,12 +52,32 @@ grep -q "configuration ok" "$TMP/out" || fail "run -n said: $(cat "$TMP/out")"
 # the daemon under umockdev, with a stick plugged once it runs
 "$PY" "$SRCDIR/tests/lib/usbfixture.py" --root >"$TMP/root"
 "$PY" "$SRCDIR/tests/lib/usbfixture.py" --at 1-2 stick >"$TMP/stick"
+# SIGHUP with a broken agent.ini keeps the settings in use; with a good one, the new
+# counter label is on the server with the snapshot the reload takes
+cat >"$TMP/hup-bad.sh" <<EOT
+#!/bin/sh
+cp "$TMP/agent.ini" "$TMP/agent.ini.good"
+printf '[agent]\ncolour = red\n' >>"$TMP/agent.ini"
+kill -HUP \$(sed -n 's/^pid = //p' "$TMP/state/daemon.state")
+EOT
+cat >"$TMP/hup-good.sh" <<EOT
+#!/bin/sh
+sed 's/^counter = .*/counter = Quầy 2/' "$TMP/agent.ini.good" >"$TMP/agent.ini"
+kill -HUP \$(sed -n 's/^pid = //p' "$TMP/state/daemon.state")
+EOT
+chmod +x "$TMP/hup-bad.sh" "$TMP/hup-good.sh"
+counter2="sqlite3 '${STORE_URL#sqlite:}' \"SELECT COUNT(*) FROM raw_records WHERE record_type = 'snapshot' AND body LIKE '%Quầy 2%'\" | grep -qx 1"
 umockdev-wrapper "$BUILD/tests/integration/hotplug-harness" "$TMP/events" \
 	before:"$TMP/root" plug:"$TMP/stick" sleep:1500 \
 	run:"'$AGENT' --config '$TMP/agent.ini' status >'$TMP/status-running' 2>&1" \
+	run:"$TMP/hup-bad.sh" sleep:300 run:"$TMP/hup-good.sh" until:"$counter2" \
 	-- "$AGENT" -v --config "$TMP/agent.ini" run >"$TMP/harness" 2>&1 ||
 	{ cat "$TMP/harness"; fail "harness"; }
 
+grep -q "unknown key 'colour' in \[agent\]" "$TMP/harness" &&
+	grep -q "reload: .* is not usable; the configuration in use is kept" "$TMP/harness" ||
+	fail "a bad agent.ini on reload: $(cat "$TMP/harness")"
+grep -q "reloaded $TMP/agent.ini" "$TMP/harness" || fail "no reload"
 [ "$(sql "SELECT COUNT(*) FROM raw_records WHERE agent_id = '$AGENT_ID' AND record_type = 'snapshot'")" -ge 1 ] ||
 	fail "no snapshot stored: $(sql 'SELECT agent_id, seq, record_type FROM raw_records')"
 sql "SELECT body FROM raw_records WHERE agent_id = '$AGENT_ID' AND record_type = 'event'" >"$TMP/stored-events"
