@@ -2,31 +2,9 @@
 # The agent as a service, against the real server over TLS: `enroll` with a token, `run -n`
 # checks the setup, `run` reports a snapshot at start and a plugged stick as an event, both
 # stored on the server; `status` says enrolled, running, reached, nothing waiting.
-. "$(dirname "$0")/lib-server.sh"
-need umockdev-wrapper
-make_cert
-use_backend sqlite
-write_config
-cg migrate 2>/dev/null || fail "migrate"
-setup_units
-server_start
-
-# the daemon's worker runs as nobody: it must reach its state and the CA
-mkdir -p "$TMP/state"
-chmod 711 "$TMP"
-chmod 644 "$TMP/server.crt"
-cat >"$TMP/agent.ini" <<EOT
-[agent]
-unit = 010101
-counter = Quầy 1
-user = nobody
-[server]
-url = $URL
-ca = $TMP/server.crt
-credential = $TMP/state/credential
-[outbox]
-path = $TMP/state/outbox.db
-EOT
+. "$(dirname "$0")/lib-agent.sh"
+server_up
+agent_ini
 agent() { "$AGENT" --config "$TMP/agent.ini" "$@"; }
 
 # run -n before enrolling: a clear error, exit 2
@@ -50,8 +28,8 @@ agent run -n >"$TMP/out" 2>&1 || fail "run -n: $(cat "$TMP/out")"
 grep -q "configuration ok" "$TMP/out" || fail "run -n said: $(cat "$TMP/out")"
 
 # the daemon under umockdev, with a stick plugged once it runs
-"$PY" "$SRCDIR/tests/lib/usbfixture.py" --root >"$TMP/root"
-"$PY" "$SRCDIR/tests/lib/usbfixture.py" --at 1-2 stick >"$TMP/stick"
+"$PY" "$FIXTURE" --root >"$TMP/root"
+"$PY" "$FIXTURE" --at 1-2 stick >"$TMP/stick"
 # SIGHUP with a broken agent.ini keeps the settings in use; with a good one, the new
 # counter label is on the server with the snapshot the reload takes
 cat >"$TMP/hup-bad.sh" <<EOT
@@ -67,7 +45,7 @@ kill -HUP \$(sed -n 's/^pid = //p' "$TMP/state/daemon.state")
 EOT
 chmod +x "$TMP/hup-bad.sh" "$TMP/hup-good.sh"
 counter2="sqlite3 '${STORE_URL#sqlite:}' \"SELECT COUNT(*) FROM raw_records WHERE record_type = 'snapshot' AND body LIKE '%Quầy 2%'\" | grep -qx 1"
-umockdev-wrapper "$BUILD/tests/integration/hotplug-harness" "$TMP/events" \
+umockdev-wrapper "$HARNESS" "$TMP/events" \
 	before:"$TMP/root" plug:"$TMP/stick" sleep:1500 \
 	run:"'$AGENT' --config '$TMP/agent.ini' status >'$TMP/status-running' 2>&1" \
 	run:"$TMP/hup-bad.sh" sleep:300 run:"$TMP/hup-good.sh" until:"$counter2" \

@@ -38,9 +38,9 @@ server_up() {
 	chmod +x "$TMP/server-stop.sh" "$TMP/server-start.sh"
 }
 
-# agent_enrolled [EXTRA-INI-LINES]: $TMP/agent.ini for $URL, and this agent enrolled;
-# sets AGENT_ID and AGENT_STATE (its state directory)
-agent_enrolled() {
+# agent_ini [EXTRA-INI-LINES]: $TMP/agent.ini for $URL, its worker running as nobody; sets
+# AGENT_STATE (its state directory)
+agent_ini() {
 	AGENT_STATE="$TMP/state"
 	mkdir -p "$AGENT_STATE"
 	# its worker runs as nobody: it must reach its state directory and the CA
@@ -59,6 +59,11 @@ agent_enrolled() {
 		path = $AGENT_STATE/outbox.db
 		${1:-}
 	EOT
+}
+
+# agent_enrolled [EXTRA-INI-LINES]: agent_ini, and this agent enrolled; sets AGENT_ID
+agent_enrolled() {
+	agent_ini "${1:-}"
 	"$AGENT" --config "$TMP/agent.ini" enroll --token "$(cg token create --unit 010101 2>/dev/null)" \
 		>/dev/null 2>"$TMP/enroll.err" || fail "enroll: $(cat "$TMP/enroll.err")"
 	AGENT_ID=$(sed -n 's/^agent_id = //p' "$AGENT_STATE/credential")
