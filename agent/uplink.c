@@ -207,10 +207,14 @@ static void answered(struct uplink *u, CURLcode result) {
         }
         http_client_error_text(&u->answer, text, sizeof(text));
         snprintf(why, sizeof(why), "server answered %ld: %s", code, text);
-        if (code == 403 && strstr(u->answer.buf, "\"agent revoked\"")) {
-                log_error("uplink: the server revoked this agent; nothing more is sent until it "
-                          "is enrolled again (counterguard-agent enroll). Records are kept in "
-                          "the outbox meanwhile.");
+        if ((code == 403 && strstr(u->answer.buf, "\"agent revoked\"")) ||
+            (code == 409 && strstr(u->answer.buf, "\"seq reused\""))) {
+                /* retrying cannot help either: the server refuses this agent, or holds these
+                 * seqs with other content (the outbox lost its sequence with its files) */
+                log_error("uplink: %s; nothing more is sent until the agent is enrolled again "
+                          "(counterguard-agent enroll, then reload). Records are kept in the "
+                          "outbox meanwhile.",
+                          why);
                 snprintf(u->status.last_error, sizeof(u->status.last_error), "%s", why);
                 u->status.revoked = true;
                 u->state = UPLINK_STOPPED;

@@ -2,7 +2,8 @@
  * (libcurl's multi interface on common/loop), and deletes what the server acknowledged.
  * A server that is down or slow never blocks anything: failures are retried with
  * exponential backoff and jitter (1 s to 5 min), a 429/503's Retry-After is honoured, and a
- * 403 "agent revoked" stops the sending until the agent is enrolled again. */
+ * 403 "agent revoked" or a 409 "seq reused" stops the sending until the agent is enrolled
+ * again. */
 #pragma once
 
 #include <stdbool.h>
