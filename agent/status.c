@@ -48,7 +48,8 @@ int status_run(const struct agent_config *config) {
         printf("Server:     %s\n", st.server);
         printf("Reached:    %s\n", st.last_ok[0] ? st.last_ok : "never");
         if (st.revoked)
-                printf("Revoked:    yes: the server revoked this agent; enroll it again\n");
+                printf("Stopped:    the server refuses this agent's records (last error below): "
+                       "enroll it again\n");
         if (st.last_error[0])
                 printf("Last error: %s\n", st.last_error);
         printf("Outbox:     %" PRIu64 " records waiting (%" PRIu64 " KiB)%s%s\n", st.waiting,

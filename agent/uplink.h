@@ -25,7 +25,7 @@ struct uplink_status {
         char last_error[300]; /* the last failure, "" after a success */
         uint64_t acked_seq;   /* the highest seq the server acknowledged */
         unsigned failures;    /* in a row */
-        bool revoked;         /* the server said so: nothing more is sent */
+        bool revoked;         /* revoked, or seqs refused (409): nothing more is sent */
 };
 
 /* Called after every answer (or failure), for the daemon's state file. */
