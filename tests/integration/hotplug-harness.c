@@ -8,13 +8,12 @@
  * without waiting for output (the daemon reports to its server), `sleep:MS` waits; `cycle:FILE:N`
  * plugs and unplugs a device N times, `cycle-until:FILE:PATH` until PATH exists,
  * `timed-cycle:FILE:N:GAP_MS:LOG` N times with GAP_MS between cycles, appending to LOG the
- * CLOCK_REALTIME of each plug (when its "add" uevent was sent) as "SECONDS.NANOSECONDS";
- * `run:CMD` runs a
- * shell command, `until:CMD` runs it until it succeeds (180 s at most); `before:FILE` steps come
- * first and are added before the agent starts; `silent-remove:SYSPATH` removes a device (with no
- * devices left below it: their removal is reported, as the kernel's would be) and fails if anything
- * is reported. After each step the harness waits (up to 2 s) for one JSON line and
- * prints "STEP LATENCY_MS". The lines received are appended to OUT. Exit 77 when not under
+ * CLOCK_REALTIME of each plug (when its "add" uevent was sent) as "SECONDS.NANOSECONDS"; `run:CMD`
+ * runs a shell command, `until:CMD` runs it until it succeeds (180 s at most); `before:FILE` steps
+ * come first and are added before the agent starts; `silent-remove:SYSPATH` removes a device (with
+ * no devices left below it: their removal is reported, as the kernel's would be) and fails if
+ * anything is reported. After each step the harness waits (up to 2 s) for one JSON line and prints
+ * "STEP LATENCY_MS". The lines received are appended to OUT. Exit 77 when not under
  * umockdev-wrapper, 1 when an event did not arrive. Lines that follow within FOLLOW_UP_MS
  * (device_changed as a disk appears) are kept too. The latency printed is measured twice: from the
  * start of the injection and from its end, in ms.
