@@ -1,10 +1,10 @@
+# shellcheck shell=bash
 # Shared by the agent benchmarks (4N-agent-*.sh): sourced, never run. A real
 # counterguard-server on SQLite over TLS on loopback, and this agent enrolled against it, as
 # tests/integration/lib-agent.sh sets them up (copied here: the test libraries skip and fail
 # as tests do). Sets TMP (removed on exit), CONFIG, URL, PORT, SERVER_PID, AGENT_INI, AGENT_ID.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-SRCDIR=$PWD
 BUILD="${BUILD:-$PWD/build}"
 AGENT="$BUILD/counterguard-agent"
 SERVER="$BUILD/counterguard-server"
