@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Idle memory and CPU of the running agent, as on a counter PC: `counterguard-agent run` as
 # root, its worker as nobody, enrolled against a real counterguard-server on loopback (TLS,
-# SQLite), on a umockdev testbed of ten
-# devices on one root hub (usbfixture.py: stick, disk, printer, scanner, MFP, token, a hub with
-# keyboard and mouse, phone, network adapter, serial adapter); it reports its snapshot at start, then
-# idles (default agent.ini: a snapshot every 300 s, so about one per 5 minutes of measuring).
+# SQLite), on a umockdev testbed of ten devices on one root hub (usbfixture.py: stick, disk,
+# printer, scanner, MFP, token, a hub with keyboard and mouse, phone, network adapter, serial
+# adapter); it reports its snapshot at start, then idles (default agent.ini: a snapshot every
+# 300 s, so about one per 5 minutes of measuring).
 # Beside it, idle in the same windows: usbguard-daemon (empty rules file, uevent backend, on
 # the same testbed, foreground with -k) and opensnitchd (Debian's default config; rules, UI
 # socket and log in a temp dir; no UI connected, so it retries the UI socket every second, as
