@@ -28,6 +28,7 @@ on_exit() {
 	rm -rf "$TMP"
 }
 trap on_exit EXIT
+trap 'exit 1' INT TERM # cleaned up when interrupted too
 at_exit() { cleanup_hooks+=("$1"); }
 
 cg() { "$SERVER" --config "$CONFIG" "$@"; }
@@ -90,6 +91,8 @@ agent_enrolled() {
 	"$AGENT" --config "$AGENT_INI" enroll --token "$(cg token create --unit 010101 2>/dev/null)" \
 		>/dev/null 2>"$TMP/enroll.err" || { cat "$TMP/enroll.err"; echo "enroll failed"; exit 1; }
 	AGENT_ID=$(sed -n 's/^agent_id = //p' "$TMP/state/credential")
+	# an agent left behind by a harness that died (it runs until told to stop)
+	at_exit "pkill -TERM -f -- '--config $AGENT_INI run'"
 }
 
 # stored_count TYPE: how many records of this agent the server holds
