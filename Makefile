@@ -138,7 +138,7 @@ fuzz:
 		$(FUZZ_BUILD)/$$t -max_total_time=$(FUZZ_SECONDS) $(FUZZ_BUILD)/corpus/$$t tests/fuzz/corpus/$$t; \
 	done
 
-bench: all $(BUILD)/bench/outbox-bench
+bench: all $(BUILD)/bench/outbox-bench $(BUILD)/tests/integration/hotplug-harness
 	bench/run.sh
 
 # its include path named here: it sits above agent/ and common/

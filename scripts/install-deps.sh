@@ -21,7 +21,7 @@ test_pkgs=(
 	debhelper dpkg-dev binutils iproute2 systemd
 )
 bench_pkgs=(
-	usbutils time hyperfine wrk
+	usbutils time hyperfine wrk usbguard opensnitch
 	fusioninventory-agent ocsinventory-agent
 )
 

@@ -6,12 +6,14 @@
  * STEP is `add:FILE` (a umockdev device description; its first P: is the device) or
  * `remove:SYSPATH`; `blip:FILE` adds and at once removes; `plug:FILE`, `unplug:SYSPATH` do the same
  * without waiting for output (the daemon reports to its server), `sleep:MS` waits; `cycle:FILE:N`
- * plugs and unplugs a device N times, `cycle-until:FILE:PATH` until PATH exists; `run:CMD` runs a
- * shell command, `until:CMD` runs it until it succeeds (180 s at most); `before:FILE` steps come
- * first and are added before the agent starts; `silent-remove:SYSPATH` removes a device (with no
- * devices left below it: their removal is reported, as the kernel's would be) and fails if anything
- * is reported. After each step the harness waits (up to 2 s) for one JSON line and
- * prints "STEP LATENCY_MS". The lines received are appended to OUT. Exit 77 when not under
+ * plugs and unplugs a device N times, `cycle-until:FILE:PATH` until PATH exists,
+ * `timed-cycle:FILE:N:GAP_MS:LOG` N times with GAP_MS between cycles, appending to LOG the
+ * CLOCK_REALTIME of each plug (when its "add" uevent was sent) as "SECONDS.NANOSECONDS"; `run:CMD`
+ * runs a shell command, `until:CMD` runs it until it succeeds (180 s at most); `before:FILE` steps
+ * come first and are added before the agent starts; `silent-remove:SYSPATH` removes a device (with
+ * no devices left below it: their removal is reported, as the kernel's would be) and fails if
+ * anything is reported. After each step the harness waits (up to 2 s) for one JSON line and prints
+ * "STEP LATENCY_MS". The lines received are appended to OUT. Exit 77 when not under
  * umockdev-wrapper, 1 when an event did not arrive. Lines that follow within FOLLOW_UP_MS
  * (device_changed as a disk appears) are kept too. The latency printed is measured twice: from the
  * start of the injection and from its end, in ms.
@@ -106,7 +108,7 @@ static int first_syspath(const char *text, char *buf, size_t size) {
         return snprintf(buf, size, "/sys%.*s", (int)n, text + 3) < (int)size ? 0 : -1;
 }
 
-static int cycle_once(UMockdevTestbed *tb, const char *text) {
+static int cycle_once(UMockdevTestbed *tb, const char *text, struct timespec *plugged) {
         char syspath[512];
         GError *error = NULL;
 
@@ -114,6 +116,7 @@ static int cycle_once(UMockdevTestbed *tb, const char *text) {
                 return -1;
         if (!umockdev_testbed_add_from_string(tb, text, &error))
                 return -1;
+        clock_gettime(CLOCK_REALTIME, plugged);
         usleep(30000); /* past the agent's settle time: announced, not dropped as a blip */
         remove_device(tb, syspath);
         /* umockdev leaves the bus's links to the device and its interfaces behind, and
@@ -290,12 +293,47 @@ int main(int argc, char **argv) {
                                 return 1;
                         for (; counted ? n < strtoul(colon + 1, NULL, 10)
                                        : access(colon + 1, F_OK) < 0 && now_ms() - t0 < 600000;
-                             n++, drain(agent_stderr))
-                                if (cycle_once(tb, text) < 0) {
+                             n++, drain(agent_stderr)) {
+                                struct timespec plugged;
+                                if (cycle_once(tb, text, &plugged) < 0) {
                                         fprintf(stderr, "%s: cannot plug\n", step);
                                         return 1;
                                 }
+                        }
                         free(text);
+                        printf("%s %lu cycles %.1f\n", step, n, now_ms() - t0);
+                        continue;
+                } else if (strncmp(step, "timed-cycle:", 12) == 0) {
+                        /* timed-cycle:FILE:N:GAP_MS:LOG, for the benchmark of plug to stored */
+                        char file[512], times_path[512];
+                        unsigned long n, gap_ms;
+                        char *text;
+                        FILE *times;
+                        if (sscanf(step + 12, "%511[^:]:%lu:%lu:%511s", file, &n, &gap_ms,
+                                   times_path) != 4)
+                                return 2;
+                        text = slurp(file);
+                        times = fopen(times_path, "ae");
+                        if (!text || !times) {
+                                free(text);
+                                if (times)
+                                        fclose(times);
+                                return 1;
+                        }
+                        for (unsigned long k = 0; k < n; k++, drain(agent_stderr)) {
+                                struct timespec plugged;
+                                if (cycle_once(tb, text, &plugged) < 0) {
+                                        fprintf(stderr, "%s: cannot plug\n", step);
+                                        free(text);
+                                        fclose(times);
+                                        return 1;
+                                }
+                                fprintf(times, "%lld.%09ld\n", (long long)plugged.tv_sec,
+                                        plugged.tv_nsec);
+                                usleep((useconds_t)gap_ms * 1000);
+                        }
+                        free(text);
+                        fclose(times);
                         printf("%s %lu cycles %.1f\n", step, n, now_ms() - t0);
                         continue;
                 } else if (strncmp(step, "sleep:", 6) == 0) {
