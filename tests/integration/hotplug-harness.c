@@ -6,7 +6,9 @@
  * STEP is `add:FILE` (a umockdev device description; its first P: is the device) or
  * `remove:SYSPATH`; `blip:FILE` adds and at once removes; `plug:FILE`, `unplug:SYSPATH` do the same
  * without waiting for output (the daemon reports to its server), `sleep:MS` waits; `cycle:FILE:N`
- * plugs and unplugs a device N times, `cycle-until:FILE:PATH` until PATH exists; `run:CMD` runs a
+ * plugs and unplugs a device N times, `cycle-until:FILE:PATH` until PATH exists, `pace:MS` makes
+ * the cycles of the steps after it wait MS more each (umockdev aborts when a listener's socket
+ * is full: an agent that restarts reads nothing for a while); `run:CMD` runs a
  * shell command, `until:CMD` runs it until it succeeds (180 s at most); `before:FILE` steps come
  * first and are added before the agent starts; `silent-remove:SYSPATH` removes a device (with no
  * devices left below it: their removal is reported, as the kernel's would be) and fails if anything
@@ -143,6 +145,7 @@ static void drain(int fd) {
 }
 
 static int agent_stderr = -1;
+static useconds_t pace_us; /* pace:MS */
 
 /* Run a shell command until it succeeds, up to 180 s (an agent may be waiting out its
  * backoff after a server came back). */
@@ -290,13 +293,19 @@ int main(int argc, char **argv) {
                                 return 1;
                         for (; counted ? n < strtoul(colon + 1, NULL, 10)
                                        : access(colon + 1, F_OK) < 0 && now_ms() - t0 < 600000;
-                             n++, drain(agent_stderr))
+                             n++, drain(agent_stderr)) {
                                 if (cycle_once(tb, text) < 0) {
                                         fprintf(stderr, "%s: cannot plug\n", step);
                                         return 1;
                                 }
+                                if (pace_us)
+                                        usleep(pace_us);
+                        }
                         free(text);
                         printf("%s %lu cycles %.1f\n", step, n, now_ms() - t0);
+                        continue;
+                } else if (strncmp(step, "pace:", 5) == 0) {
+                        pace_us = (useconds_t)strtoul(step + 5, NULL, 10) * 1000;
                         continue;
                 } else if (strncmp(step, "sleep:", 6) == 0) {
                         usleep((useconds_t)strtoul(step + 6, NULL, 10) * 1000);
