@@ -16,7 +16,8 @@
  * prints "STEP LATENCY_MS". The lines received are appended to OUT. Exit 77 when not under
  * umockdev-wrapper, 1 when an event did not arrive. Lines that follow within FOLLOW_UP_MS
  * (device_changed as a disk appears) are kept too. The latency printed is measured twice: from the
- * start of the injection and from its end, in ms.
+ * start of the injection and from its end, in ms. The agent's stderr, from its first line (before
+ * it said it was ready too), is copied to the harness's stderr.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -217,9 +218,13 @@ int main(int argc, char **argv) {
         }
         close(out_pipe[1]);
         close(err_pipe[1]);
-        /* ready when it says so on stderr (it runs with -v) */
-        while (read_line(err_pipe[0], line, sizeof(line), 10000) == 0 && !ready(line))
-                ;
+        /* ready when it says so on stderr (it runs with -v); what it said before is kept too
+         * (a corrupt outbox moved aside at start) */
+        while (read_line(err_pipe[0], line, sizeof(line), 10000) == 0) {
+                fprintf(stderr, "%s\n", line);
+                if (ready(line))
+                        break;
+        }
         if (!ready(line)) {
                 fprintf(stderr, "agent did not start: %s\n", line);
                 kill(pid, SIGTERM);
