@@ -45,15 +45,19 @@ done
 echo "kills: worker \${kills[worker]}, parent \${kills[parent]}, both \${kills[both]}" >"$TMP/kills"
 touch "$TMP/done"
 trap 'kill -TERM \$pid; wait \$pid; exit \$?' INT TERM
+# the first seq of the last run: its first snapshot has this one or a higher one
+sqlite3 "$OUTBOX" 'SELECT next_seq FROM meta' >"$TMP/final.tmp" && mv "$TMP/final.tmp" "$TMP/final"
 agent
-touch "$TMP/final"
 wait \$pid
 bad "the last run stopped by itself: exit \$?"
 EOT
 chmod +x "$TMP/respawn.sh"
 
-# drained: the last run is up and its outbox empty (the uplink sends each record at once)
-drained="[ -e '$TMP/failed' ] || { [ -e '$TMP/final' ] &&
+# drained: the last run's first snapshot is on the server and its outbox empty (the uplink
+# sends each record at once)
+drained="[ -e '$TMP/failed' ] || { [ -s '$TMP/final' ] &&
+	sqlite3 '${STORE_URL#sqlite:}' \"SELECT COUNT(*) FROM raw_records WHERE record_type = 'snapshot'
+		AND seq >= \$(cat '$TMP/final')\" | grep -qvx 0 &&
 	[ \"\$(sqlite3 '$OUTBOX' 'SELECT COUNT(*) FROM record')\" = 0 ]; }"
 start=$(date +%s)
 umockdev-wrapper "$HARNESS" "$TMP/events" before:"$TMP/root" \
