@@ -41,6 +41,7 @@ struct daemon {
         struct loop_source *snapshot_timer;
         struct loop_source *watchdog_timer;
         struct loop_source *state_timer;
+        bool state_pending; /* state_timer is armed */
         uint64_t watchdog_usec;
         char state_path[4096];
         struct daemon_state state;
@@ -54,9 +55,10 @@ static const char *server_url(const struct daemon *d) {
 /* --- the state file, for `status` --- */
 
 static void state_dirty(struct daemon *d) {
-        /* coalesced: at most one write a second, however many events */
-        if (d->state_timer)
-                (void)loop_timer_set(d->state_timer, 1000000);
+        /* coalesced: at most one write a second, however many events; armed once, not
+         * pushed back by each event, or a steady stream would keep it from ever firing */
+        if (d->state_timer && !d->state_pending && loop_timer_set(d->state_timer, 1000000) == 0)
+                d->state_pending = true;
 }
 
 static int on_state_timer(struct loop_source *s, uint64_t now, void *userdata) {
@@ -65,6 +67,7 @@ static int on_state_timer(struct loop_source *s, uint64_t now, void *userdata) {
 
         (void)s;
         (void)now;
+        d->state_pending = false;
         if (outbox_stats(d->outbox, &st) == 0) {
                 d->state.waiting = st.records;
                 d->state.waiting_kib = (st.bytes + 1023) / 1024;
@@ -112,7 +115,7 @@ static void store(struct daemon *d, enum outbox_kind kind, const char *time, con
                 r = outbox_append(d->outbox, kind, time, json, &seq);
         }
         if (r < 0) {
-                log_error_errno(r, "%s: a %s could not be stored, it is lost",
+                log_error_errno(r, "%s: a record (%s) could not be stored, it is lost",
                                 d->config.outbox_path, outbox_kind_to_string(kind));
                 return;
         }

@@ -120,17 +120,19 @@ static void wait_s(struct uplink *u, unsigned seconds) {
         (void)loop_timer_set(u->retry_timer, (uint64_t)seconds * 1000000);
 }
 
-/* Exponential backoff with jitter: 1, 2, 4 ... 300 s, each drawn from its upper half, so
- * 300 counters that lost the server together do not come back together. */
+/* Exponential backoff with jitter: 1, 2, 4 ... 300 s, each drawn from its upper half
+ * (rounded up: never 0 s), so 300 counters that lost the server together do not come back
+ * together. */
 static unsigned backoff_s(unsigned failures) {
         unsigned ceiling = failures > 9 ? BACKOFF_MAX_S : 1u << (failures - 1);
-        unsigned r = 0;
+        unsigned floor_s, r = 0;
 
         if (ceiling > BACKOFF_MAX_S)
                 ceiling = BACKOFF_MAX_S;
+        floor_s = (ceiling + 1) / 2;
         if (getrandom(&r, sizeof(r), GRND_NONBLOCK) != (ssize_t)sizeof(r))
                 r = (unsigned)loop_now();
-        return ceiling / 2 + r % (ceiling - ceiling / 2 + 1);
+        return floor_s + r % (ceiling - floor_s + 1);
 }
 
 static void failed(struct uplink *u, const char *why, unsigned retry_after) {

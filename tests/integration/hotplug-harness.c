@@ -8,15 +8,18 @@
  * without waiting for output (the daemon reports to its server), `sleep:MS` waits; `cycle:FILE:N`
  * plugs and unplugs a device N times, `cycle-until:FILE:PATH` until PATH exists,
  * `timed-cycle:FILE:N:GAP_MS:LOG` N times with GAP_MS between cycles, appending to LOG the
- * CLOCK_REALTIME of each plug (when its "add" uevent was sent) as "SECONDS.NANOSECONDS"; `run:CMD`
- * runs a shell command, `until:CMD` runs it until it succeeds (180 s at most); `before:FILE` steps
- * come first and are added before the agent starts; `silent-remove:SYSPATH` removes a device (with
- * no devices left below it: their removal is reported, as the kernel's would be) and fails if
- * anything is reported. After each step the harness waits (up to 2 s) for one JSON line and prints
- * "STEP LATENCY_MS". The lines received are appended to OUT. Exit 77 when not under
- * umockdev-wrapper, 1 when an event did not arrive. Lines that follow within FOLLOW_UP_MS
- * (device_changed as a disk appears) are kept too. The latency printed is measured twice: from the
- * start of the injection and from its end, in ms.
+ * CLOCK_REALTIME of each plug (when its "add" uevent was sent) as "SECONDS.NANOSECONDS"; `pace:MS`
+ * makes the cycles of the steps after it wait MS more each (umockdev aborts when a listener's
+ * socket is full: an agent that restarts reads nothing for a while); `run:CMD` runs a shell
+ * command, `until:CMD` runs it until it succeeds (180 s at most); `before:FILE` steps come first
+ * and are added before the agent starts; `silent-remove:SYSPATH` removes a device (with no devices
+ * left below it: their removal is reported, as the kernel's would be) and fails if anything is
+ * reported. After each step the harness waits (up to 2 s) for one JSON line and prints "STEP
+ * LATENCY_MS". The lines received are appended to OUT. Exit 77 when not under umockdev-wrapper, 1
+ * when an event did not arrive. Lines that follow within FOLLOW_UP_MS (device_changed as a disk
+ * appears) are kept too. The latency printed is measured twice: from the start of the injection and
+ * from its end, in ms. The agent's stderr, from its first line (before it said it was ready too),
+ * is copied to the harness's stderr.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -146,6 +149,7 @@ static void drain(int fd) {
 }
 
 static int agent_stderr = -1;
+static useconds_t pace_us; /* pace:MS */
 
 /* Run a shell command until it succeeds, up to 180 s (an agent may be waiting out its
  * backoff after a server came back). */
@@ -217,9 +221,13 @@ int main(int argc, char **argv) {
         }
         close(out_pipe[1]);
         close(err_pipe[1]);
-        /* ready when it says so on stderr (it runs with -v) */
-        while (read_line(err_pipe[0], line, sizeof(line), 10000) == 0 && !ready(line))
-                ;
+        /* ready when it says so on stderr (it runs with -v); what it said before is kept too
+         * (a corrupt outbox moved aside at start) */
+        while (read_line(err_pipe[0], line, sizeof(line), 10000) == 0) {
+                fprintf(stderr, "%s\n", line);
+                if (ready(line))
+                        break;
+        }
         if (!ready(line)) {
                 fprintf(stderr, "agent did not start: %s\n", line);
                 kill(pid, SIGTERM);
@@ -299,6 +307,8 @@ int main(int argc, char **argv) {
                                         fprintf(stderr, "%s: cannot plug\n", step);
                                         return 1;
                                 }
+                                if (pace_us)
+                                        usleep(pace_us);
                         }
                         free(text);
                         printf("%s %lu cycles %.1f\n", step, n, now_ms() - t0);
@@ -335,6 +345,9 @@ int main(int argc, char **argv) {
                         free(text);
                         fclose(times);
                         printf("%s %lu cycles %.1f\n", step, n, now_ms() - t0);
+                        continue;
+                } else if (strncmp(step, "pace:", 5) == 0) {
+                        pace_us = (useconds_t)strtoul(step + 5, NULL, 10) * 1000;
                         continue;
                 } else if (strncmp(step, "sleep:", 6) == 0) {
                         usleep((useconds_t)strtoul(step + 6, NULL, 10) * 1000);
