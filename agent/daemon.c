@@ -5,12 +5,14 @@
 #include "daemon.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <systemd/sd-daemon.h>
 #include <unistd.h>
 
@@ -46,6 +48,7 @@ struct daemon {
         char state_path[4096];
         struct daemon_state state;
         struct privsep *privsep; /* the privileged parent, or ourselves when not root */
+        int lock_fd;             /* held while the daemon runs: one per outbox */
 };
 
 static const char *server_url(const struct daemon *d) {
@@ -272,6 +275,29 @@ static int on_watchdog(struct loop_source *s, uint64_t now, void *userdata) {
 
 /* --- start and stop --- */
 
+/* One daemon per outbox: a second one would receive the same udev events and store each
+ * twice under its own seqs. The lock is the kernel's, so a killed daemon leaves none. */
+static int lock_instance(struct daemon *d) {
+        char path[sizeof(d->state_path) + 8];
+
+        snprintf(path, sizeof(path), "%.*s.lock", (int)(strlen(d->state_path) - strlen(".state")),
+                 d->state_path);
+        d->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+        if (d->lock_fd < 0)
+                return log_error_errno(-errno, "%s: cannot open", path);
+        if (flock(d->lock_fd, LOCK_EX | LOCK_NB) < 0) {
+                int r = -errno;
+                if (r == -EWOULDBLOCK)
+                        log_error("another counterguard-agent run is using this outbox (%s is "
+                                  "locked): not starting a second one",
+                                  path);
+                else
+                        log_error_errno(r, "%s: cannot lock", path);
+                return r == -EWOULDBLOCK ? -EBUSY : r;
+        }
+        return 0;
+}
+
 static int start(struct daemon *d) {
         static const int quit_signals[] = {SIGTERM, SIGINT};
         struct privsep_hello hello;
@@ -279,7 +305,10 @@ static int start(struct daemon *d) {
 
         r = daemon_state_path(d->config.outbox_path, d->state_path, sizeof(d->state_path));
         if (r == 0)
-                r = outbox_open(d->config.outbox_path, d->config.outbox_cap, &d->outbox);
+                r = lock_instance(d);
+        if (r < 0)
+                return r;
+        r = outbox_open(d->config.outbox_path, d->config.outbox_cap, &d->outbox);
         if (r < 0)
                 return log_error_errno(r, "%s: cannot open the outbox", d->config.outbox_path);
         if ((r = loop_new(&d->loop)) < 0 ||
@@ -319,10 +348,12 @@ static void stop(struct daemon *d) {
         credential_free(&d->credential);
         agent_config_free(&d->config);
         privsep_free(d->privsep);
+        if (d->lock_fd >= 0)
+                close(d->lock_fd);
 }
 
 int daemon_run(struct agent_config *config, const char *config_path, bool check_only) {
-        struct daemon d = {.config_path = config_path};
+        struct daemon d = {.config_path = config_path, .lock_fd = -1};
         int r;
 
         d.config = *config; /* taken */

@@ -48,6 +48,7 @@ counter2="sqlite3 '${STORE_URL#sqlite:}' \"SELECT COUNT(*) FROM raw_records WHER
 umockdev-wrapper "$HARNESS" "$TMP/events" \
 	before:"$TMP/root" plug:"$TMP/stick" sleep:1500 \
 	run:"'$AGENT' --config '$TMP/agent.ini' status >'$TMP/status-running' 2>&1" \
+	run:"! '$AGENT' --config '$TMP/agent.ini' run 2>'$TMP/second' && grep -q 'not starting a second one' '$TMP/second'" \
 	run:"$TMP/hup-bad.sh" sleep:300 run:"$TMP/hup-good.sh" until:"$counter2" \
 	-- "$AGENT" -v --config "$TMP/agent.ini" run >"$TMP/harness" 2>&1 ||
 	{ cat "$TMP/harness"; fail "harness"; }
