@@ -30,6 +30,7 @@ grep -q "configuration ok" "$TMP/out" || fail "run -n said: $(cat "$TMP/out")"
 # the daemon under umockdev, with a stick plugged once it runs
 "$PY" "$FIXTURE" --root >"$TMP/root"
 "$PY" "$FIXTURE" --at 1-2 stick >"$TMP/stick"
+"$PY" "$FIXTURE" --at 1-3 token >"$TMP/stick2"
 # SIGHUP with a broken agent.ini keeps the settings in use; with a good one, the new
 # counter label is on the server with the snapshot the reload takes
 cat >"$TMP/hup-bad.sh" <<EOT
@@ -50,6 +51,9 @@ umockdev-wrapper "$HARNESS" "$TMP/events" \
 	run:"'$AGENT' --config '$TMP/agent.ini' status >'$TMP/status-running' 2>&1" \
 	run:"! '$AGENT' --config '$TMP/agent.ini' run 2>'$TMP/second' && grep -q 'not starting a second one' '$TMP/second'" \
 	run:"$TMP/hup-bad.sh" sleep:300 run:"$TMP/hup-good.sh" until:"$counter2" \
+	run:"'$SERVER' --config '$CONFIG' agents revoke $AGENT_ID" plug:"$TMP/stick2" \
+	until:"grep -q 'agent revoked' '$TMP/harness'" sleep:1500 \
+	run:"'$AGENT' --config '$TMP/agent.ini' status >'$TMP/status-revoked' 2>&1; true" \
 	-- "$AGENT" -v --config "$TMP/agent.ini" run >"$TMP/harness" 2>&1 ||
 	{ cat "$TMP/harness"; fail "harness"; }
 
@@ -70,6 +74,14 @@ grep -qE "^Worker: *pid [0-9]+ uid=65534\(nobody\) gid=65534 effective=none perm
 grep -qE "^Parent: *pid [0-9]+ uid=0\(root\) real_uid=65534 gid=0 effective=none permitted=none" \
 	"$TMP/status-running" || fail "the parent's user and capabilities"
 
+# revoked on the server: the agent stops sending, says why, and status says so; the token
+# plugged afterwards waits in the outbox
+grep -q "nothing more is sent until the agent is enrolled again" "$TMP/harness" ||
+	fail "revocation not logged"
+grep -q "^Stopped: .*enroll it again" "$TMP/status-revoked" || fail "status after revocation: $(cat "$TMP/status-revoked")"
+sql "SELECT body FROM raw_records WHERE agent_id = '$AGENT_ID'" | grep -q '"1-3"' &&
+	fail "a record was stored after the revocation"
+
 # status, after the daemon stopped: enrolled, reached, nothing waiting, not running (exit 1)
 set +e
 agent status >"$TMP/status" 2>&1; rc=$?
@@ -79,5 +91,5 @@ cat "$TMP/status"
 grep -q "^Enrolled: *agent $AGENT_ID with $URL" "$TMP/status" || fail "status: enrollment"
 grep -q "^Daemon: *not running" "$TMP/status" || fail "status: daemon"
 grep -qE "^Reached: *20[0-9-]+T" "$TMP/status" || fail "status: last reached"
-grep -q "^Outbox: *0 records waiting" "$TMP/status" || fail "status: outbox"
+grep -qE "^Outbox: *[1-9][0-9]* records waiting" "$TMP/status" || fail "status: outbox (the token's records wait)"
 echo ok
