@@ -32,7 +32,7 @@ struct batch_record {
         struct report_event event; /* RECORD_EVENT */
         /* RECORD_SNAPSHOT: its content hash, times aside (snapshot_hash.h); computed while
          * parsing, so the store's transaction does not wait for it */
-        char content_hash[SNAPSHOT_HASH_HEX + 1];
+        char content_hash[SNAPSHOT_HASH_LEN + 1];
 };
 
 struct batch {

@@ -5,8 +5,11 @@
 #include "snapshot_hash.h"
 
 #include <errno.h>
+#include <gnutls/crypto.h>
 #include <jansson.h>
+#include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "model.h"
 
@@ -57,13 +60,37 @@ int snapshot_canonical_json(const struct report *rep, char **ret) {
         return 0;
 }
 
-int snapshot_hash(const struct report *rep, char ret[SNAPSHOT_HASH_HEX + 1]) {
+/* RFC 4648 base64url, no padding: 32 bytes give 43 characters. */
+static void to_base64url(const unsigned char *in, size_t n, char *out) {
+        static const char alphabet[] =
+                "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        uint32_t acc = 0;
+        int bits = 0;
+
+        for (size_t i = 0; i < n; i++) {
+                acc = (acc << 8) | in[i];
+                bits += 8;
+                while (bits >= 6) {
+                        bits -= 6;
+                        *out++ = alphabet[(acc >> bits) & 0x3f];
+                }
+        }
+        if (bits > 0)
+                *out++ = alphabet[(acc << (6 - bits)) & 0x3f];
+        *out = '\0';
+}
+
+int snapshot_hash(const struct report *rep, char ret[SNAPSHOT_HASH_LEN + 1]) {
+        unsigned char digest[32];
         char *text = NULL;
         int r = snapshot_canonical_json(rep, &text);
 
         if (r < 0)
                 return r;
-        r = auth_hash_hex(text, ret);
+        r = gnutls_hash_fast(GNUTLS_DIG_SHA256, text, strlen(text), digest) < 0 ? -EIO : 0;
         free(text);
-        return r;
+        if (r < 0)
+                return r;
+        to_base64url(digest, sizeof(digest), ret);
+        return 0;
 }

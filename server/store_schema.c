@@ -156,6 +156,12 @@ static const struct migration migrations[] = {
           * (agent, seq) stays taken and a resend is told from a reuse. No index beyond the
           * key: every index is one more page written per snapshot; the daily purge scans. */
          "ALTER TABLE hosts ADD COLUMN snapshot_hash TEXT;"
+         /* last_seen out of the devices' unit index: it moves on every snapshot, so each
+          * one rewrote that index's pages (SQLite) and made every device update a non-HOT
+          * one adding index entries (PostgreSQL); a unit's few devices are filtered by time
+          * after the lookup just as well. */
+         "DROP INDEX devices_unit;"
+         "CREATE INDEX devices_unit ON devices(unit_code);"
          "CREATE TABLE snapshot_repeats ("
          " agent_id TEXT NOT NULL REFERENCES agents(id), seq BIGINT NOT NULL,"
          " received_at TEXT NOT NULL, content_hash TEXT NOT NULL,"

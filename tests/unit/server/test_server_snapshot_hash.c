@@ -20,7 +20,7 @@
 #define SNAP(at, host, devices)                                                                    \
         "{\"schema_version\":1,\"generated_at\":\"" at "\"," host ",\"devices\":[" devices "]}"
 
-static void hash_of(const char *json, char ret[SNAPSHOT_HASH_HEX + 1]) {
+static void hash_of(const char *json, char ret[SNAPSHOT_HASH_LEN + 1]) {
         struct model_error err;
         struct report rep;
 
@@ -53,6 +53,28 @@ static void test_canonical(void **state) {
         report_free(&rep);
 }
 
+/* The exact text and its hash, checked against Python's json and hashlib: another encoder
+ * (a server version, a tool of an operator's) can reproduce them. */
+static void test_known(void **state) {
+        const char *in = "{\"schema_version\":1,\"generated_at\":\"2026-11-23T08:00:00Z\","
+                         "\"host\":{\"uptime_s\":5,\"hostname\":\"pc\"}}";
+        char h[SNAPSHOT_HASH_LEN + 1];
+        struct model_error err;
+        struct report rep;
+        char *text = NULL;
+
+        (void)state;
+        report_init(&rep);
+        assert_int_equal(model_parse(&report_desc, in, strlen(in), &rep, &err), 0);
+        assert_int_equal(snapshot_canonical_json(&rep, &text), 0);
+        assert_string_equal(text, "{\"host\":{\"hostname\":\"pc\"},\"schema_version\":1,"
+                                  "\"type\":\"snapshot\"}");
+        assert_int_equal(snapshot_hash(&rep, h), 0);
+        assert_string_equal(h, "cQ1AC1edGkDE1lc9XqkVexSkxrpbYmjzVsQWkB1SISM");
+        free(text);
+        report_free(&rep);
+}
+
 static void test_same(void **state) {
         static const char *const same[] = {
                 /* other times */
@@ -63,11 +85,11 @@ static void test_same(void **state) {
                 "\"host\":{\"agent_version\":\"0.1\",\"hostname\":\"pc-quay-1\"},"
                 "\"generated_at\":\"2026-11-23T08:00:00Z\",\"schema_version\":1}",
         };
-        char a[SNAPSHOT_HASH_HEX + 1], b[SNAPSHOT_HASH_HEX + 1];
+        char a[SNAPSHOT_HASH_LEN + 1], b[SNAPSHOT_HASH_LEN + 1];
 
         (void)state;
         hash_of(SNAP("2026-11-23T08:00:00Z", HOST(60), DEVICE("A1", "2026-11-23T08:00:00Z")), a);
-        assert_int_equal(strlen(a), SNAPSHOT_HASH_HEX);
+        assert_int_equal(strlen(a), SNAPSHOT_HASH_LEN);
         for (size_t i = 0; i < sizeof(same) / sizeof(same[0]); i++) {
                 hash_of(same[i], b);
                 assert_string_equal(a, b);
@@ -87,7 +109,7 @@ static void test_different(void **state) {
                      "\"0.1\"}",
                      DEVICE("A1", "2026-11-23T08:00:00Z")),
         };
-        char a[SNAPSHOT_HASH_HEX + 1], b[SNAPSHOT_HASH_HEX + 1], c[SNAPSHOT_HASH_HEX + 1];
+        char a[SNAPSHOT_HASH_LEN + 1], b[SNAPSHOT_HASH_LEN + 1], c[SNAPSHOT_HASH_LEN + 1];
 
         (void)state;
         hash_of(SNAP("2026-11-23T08:00:00Z", HOST(60), DEVICE("A1", "2026-11-23T08:00:00Z")), a);
@@ -110,6 +132,7 @@ static void test_different(void **state) {
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_canonical),
+                cmocka_unit_test(test_known),
                 cmocka_unit_test(test_same),
                 cmocka_unit_test(test_different),
         };
