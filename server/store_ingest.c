@@ -2,7 +2,9 @@
  * scanners, accounts, findings: first seen kept, last seen moved, what is absent marked
  * disconnected or resolved) and appends to the histories (antivirus, firewall); an event
  * appends to its log and moves the current state. Everything of one batch is one
- * transaction, and raw_records' primary key (agent_id, seq) makes a replay a no-op. */
+ * transaction, and raw_records' primary key (agent_id, seq) makes a replay a no-op. A
+ * snapshot equal to the one the current state came from (times aside, snapshot_hash.c) is
+ * kept as a row of snapshot_repeats instead, which takes its seq as surely. */
 #include <errno.h>
 #include <jansson.h>
 #include <stdint.h>
@@ -409,8 +411,8 @@ static int read_current(void *userdata, size_t n, const char *const *columns,
                        : 2;
 }
 
-/* A snapshot whose content is the current state's (times aside) stores no body and rewrites
- * no register: a small row keeps its seq, and last seen moves. 1 when it was one (done), 0
+/* A snapshot whose content is the current state's (times aside) stores no body and moves
+ * only last seen in the registers: a small row keeps its seq. 1 when it was one (done), 0
  * when it must be stored and applied in full. */
 static int unchanged_snapshot(struct ingest_ctx *c, const struct batch_record *rec,
                               const char *now) {
