@@ -20,16 +20,20 @@ r["body"]["antivirus"][0]["signature_version"] = "27000"  # gen_batch makes each
 json.dump(d, open(sys.argv[2], "w"), ensure_ascii=False)' "$TMP/gen.json" "$1" "$3" "$4"
 }
 
+# send FILE CODE [TEXT]: post FILE as the agent; that status (and that text) back
+send() {
+	post_records "$1" "$CRED"
+	expect "$2" "${3:-}"
+}
+
 scenario() {
 	serve_enrolled "$1"
 	local a="agent_id = '$AGENT_ID'"
 
 	snap "$TMP/s1.json" 1 2026-11-23T08:00:00Z 3600 13
-	post_records "$TMP/s1.json" "$CRED"
-	expect 200 '"acked_seq":1'
+	send "$TMP/s1.json" 200 '"acked_seq":1'
 	snap "$TMP/s2.json" 2 2026-11-23T08:05:00Z 3900 13
-	post_records "$TMP/s2.json" "$CRED"
-	expect 200 '"acked_seq":2'
+	send "$TMP/s2.json" 200 '"acked_seq":2'
 	[ "$(sql "SELECT COUNT(*) FROM raw_records WHERE $a")" = 1 ] ||
 		fail "the unchanged snapshot's body was stored"
 	[ "$(sql "SELECT seq FROM snapshot_repeats WHERE $a")" = 2 ] || fail "seq 2 not kept"
@@ -41,25 +45,24 @@ scenario() {
 		fail "devices' last seen: $(sql "SELECT device_key, first_seen, last_seen FROM devices")"
 
 	# the unchanged seq resent: as it was (or with other times) 200; with a device more 409
-	post_records "$TMP/s2.json" "$CRED"
-	expect 200 '"acked_seq":2'
+	send "$TMP/s2.json" 200 '"acked_seq":2'
 	snap "$TMP/s2b.json" 2 2026-11-23T08:05:01Z 3901 13
-	post_records "$TMP/s2b.json" "$CRED"
-	expect 200 '"acked_seq":2'
+	send "$TMP/s2b.json" 200 '"acked_seq":2'
 	snap "$TMP/s2c.json" 2 2026-11-23T08:05:00Z 3900 14
-	post_records "$TMP/s2c.json" "$CRED"
-	expect 409 '"detail":"records[0].seq: 2 is already stored with other content"'
+	send "$TMP/s2c.json" 409 '"detail":"records[0].seq: 2 is already stored with other content"'
 	expect 409 '"stored_first_seq":1'
 	expect 409 '"stored_last_seq":2'
 	# and a stored snapshot's seq resent with a repeat's content is a reuse too
 	snap "$TMP/s1b.json" 1 2026-11-23T08:05:00Z 3900 13
-	post_records "$TMP/s1b.json" "$CRED"
-	expect 409 '"detail":"records[0].seq: 1 is already stored with other content"'
+	send "$TMP/s1b.json" 409 '"detail":"records[0].seq: 1 is already stored with other content"'
+	# and so is an event under the unchanged snapshot's seq
+	gen_batch "$TMP/ev2.json" 2 0 1
+	send "$TMP/ev2.json" 409 '"detail":"records[0].seq: 2 is already stored with other content"'
+	[ "$(sql "SELECT COUNT(*) FROM device_events WHERE $a")" = 0 ] || fail "the event was stored"
 
 	# a changed snapshot (a 14th device) is stored and applied
 	snap "$TMP/s3.json" 3 2026-11-23T08:10:00Z 4200 14
-	post_records "$TMP/s3.json" "$CRED"
-	expect 200 '"acked_seq":3'
+	send "$TMP/s3.json" 200 '"acked_seq":3'
 	[ "$(sql "SELECT seq FROM raw_records WHERE $a ORDER BY seq" | tr '\n' ' ')" = "1 3 " ] ||
 		fail "the changed snapshot was not stored"
 	[ "$(sql "SELECT COUNT(*) FROM devices WHERE $a AND connected = 1")" = 14 ] ||
@@ -71,11 +74,9 @@ scenario() {
 	# in full (1-31 was added by an event whose removal was lost: the snapshot, without it,
 	# must mark it absent)
 	gen_batch "$TMP/ev.json" 4 0 2 # seq 4: 1-31 added, seq 5: 1-32 removed
-	post_records "$TMP/ev.json" "$CRED"
-	expect 200 '"acked_seq":5'
+	send "$TMP/ev.json" 200 '"acked_seq":5'
 	snap "$TMP/s6.json" 6 2026-11-23T08:15:00Z 4500 14
-	post_records "$TMP/s6.json" "$CRED"
-	expect 200 '"acked_seq":6'
+	send "$TMP/s6.json" 200 '"acked_seq":6'
 	[ "$(sql "SELECT COUNT(*) FROM raw_records WHERE $a AND seq = 6")" = 1 ] ||
 		fail "the snapshot after events was deduplicated"
 	[ "$(sql "SELECT COUNT(*) FROM devices WHERE $a AND connected = 1")" = 14 ] ||
@@ -83,8 +84,7 @@ scenario() {
 	[ "$(sql "SELECT connected FROM devices WHERE $a AND port = '1-31'")" = 0 ] ||
 		fail "the device the events added is still connected"
 	snap "$TMP/s7.json" 7 2026-11-23T08:20:00Z 4800 14
-	post_records "$TMP/s7.json" "$CRED"
-	expect 200 '"acked_seq":7'
+	send "$TMP/s7.json" 200 '"acked_seq":7'
 	[ "$(sql "SELECT seq FROM snapshot_repeats WHERE $a ORDER BY seq" | tr '\n' ' ')" = "2 7 " ] ||
 		fail "seq 7 not deduplicated"
 	[ "$(sql "SELECT last_seen FROM hosts WHERE $a")" = 2026-11-23T08:20:00Z ] ||
