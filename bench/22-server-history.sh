@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # What the history costs when nothing changes: one agent sends a snapshot of a PC with 13 USB
 # devices, then the same snapshot 200 times more (only generated_at, host.uptime_s and the
-# record's time move), one request each, as a counter PC does every 5 minutes. Printed, per
-# store (SQLite, PostgreSQL), min/median/max over RUNS runs:
-#   - bytes the store grew per snapshot (SQLite: database + WAL after
-#     PRAGMA wal_checkpoint(TRUNCATE); PostgreSQL: pg_total_relation_size of every table, with
-#     its indexes and TOAST, after VACUUM) and that times 288 (a snapshot every 5 minutes) as
-#     bytes per PC per day;
-#   - bytes written to disk per request (/proc/PID/io write_bytes, before and after the 200):
+# record's time move), one request each, as a counter PC does every 5 minutes, and then 200
+# more. Printed, per store (SQLite, PostgreSQL), min/median/max over RUNS runs:
+#   - bytes the store grew per snapshot over the first 200 and over the next 200 ("then")
+#     (SQLite: database + WAL after PRAGMA wal_checkpoint(TRUNCATE); PostgreSQL:
+#     pg_total_relation_size of every table, with its indexes and TOAST, after VACUUM), and
+#     "then" times 288 (a snapshot every 5 minutes) as bytes per PC per day. The two differ
+#     on PostgreSQL, where the first 200 also make room for the updated rows' versions
+#     (kept after VACUUM for reuse: a bounded cost, not a growing one);
+#   - bytes written to disk per request over the first 200 (/proc/PID/io write_bytes):
 #     the server process's, and on PostgreSQL the database's processes' too (the server
 #     itself writes nothing there), from a CHECKPOINT before the 200 to one after them, so
 #     the data pages they dirtied count once and nothing earlier does; on PostgreSQL also the
@@ -17,7 +19,7 @@
 # Beside the anchor: the same server without the dedupe, i.e. main at the branch point of this
 # change (ANCHOR_REV, default `git merge-base HEAD main`), built from `git archive` into
 # $BUILD/anchor-REV. Runs are interleaved (anchor, ours, anchor, ours, ...), each on a fresh
-# database. About 3 minutes.
+# database. About a minute.
 #   bench/22-server-history.sh [RUNS]      (default 5)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -56,7 +58,7 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
 	-addext subjectAltName=IP:127.0.0.1 2>/dev/null
 
 # The agent: enroll, then snapshots over one kept-alive TLS connection. "first" sends seq 1
-# and writes the credential; "repeat" sends seqs 2..N+1 and prints the write_bytes each of
+# and writes the credential; "repeat FIRST N" sends seqs FIRST..FIRST+N-1 and prints the write_bytes each of
 # PIDS (a process, or "pg:PID": that postmaster's children, read afresh) wrote while it ran.
 cat >"$tmp/agent.py" <<'PYEOF'
 import http.client, json, os, ssl, subprocess, sys
@@ -131,9 +133,9 @@ if phase == "first":
     open(credfile, "w").write(cred)
     post("/api/v1/records", record(1), cred)
 else:
-    cred, n, specs = open(credfile).read(), int(sys.argv[5]), sys.argv[6:]
+    cred, first, n, specs = open(credfile).read(), int(sys.argv[5]), int(sys.argv[6]), sys.argv[7:]
     before = [written(s) for s in specs]
-    for seq in range(2, n + 2):
+    for seq in range(first, first + n):
         if post("/api/v1/records", record(seq), cred)["acked_seq"] != seq:
             sys.exit("seq %d not acknowledged" % seq)
     subprocess.check_call(["psql", "-X", "-q", "-h", os.environ["PGHOST"], "-U", "postgres",
@@ -188,7 +190,7 @@ one_run() {
 	"${cg[@]}" migrate 2>/dev/null
 	"${cg[@]}" units add 01 --name P --kind province 2>/dev/null
 	"${cg[@]}" units add 0101 --name D --kind district --parent 01 2>/dev/null
-	local token pid port size0 size1 out lsn0 wal
+	local token pid port size0 size1 size2 out lsn0 wal
 	token=$("${cg[@]}" token create --unit 0101 2>/dev/null)
 	: >"$tmp/server.log"
 	"${cg[@]}" serve 2>>"$tmp/server.log" &
@@ -202,16 +204,19 @@ one_run() {
 	# the CHECKPOINT after the run counts the data pages this run dirtied, once each
 	psql_cg -c CHECKPOINT >/dev/null
 	lsn0=$(psql_cg -c 'SELECT pg_current_wal_lsn()')
-	out=$(PGHOST="$tmp/pg" python3 "$tmp/agent.py" repeat "$port" "$tmp/server.crt" "$tmp/cred" "$N" "$pid" \
-		"pg:$POSTMASTER")
+	out=$(PGHOST="$tmp/pg" python3 "$tmp/agent.py" repeat "$port" "$tmp/server.crt" "$tmp/cred" 2 \
+		"$N" "$pid" "pg:$POSTMASTER")
 	wal=$(psql_cg -c "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '$lsn0')")
 	size1=$(store_bytes "$backend" "$db")
+	PGHOST="$tmp/pg" python3 "$tmp/agent.py" repeat "$port" "$tmp/server.crt" "$tmp/cred" \
+		$((N + 2)) "$N" "$pid" >/dev/null
+	size2=$(store_bytes "$backend" "$db")
 	kill -TERM "$pid"
 	wait "$pid" || echo "$name $backend: server exit status $?"
 	read -r wb_server wb_all <<<"${out#RESULT }"
 	# on SQLite the postmaster's children are idle: count the server alone
 	[ "$backend" = postgresql ] || wb_all=$wb_server
-	echo "$name $backend $(((size1 - size0) / N)) $((wb_server / N)) $((wb_all / N)) $((${wal%.*} / N))" >>"$tmp/results"
+	echo "$name $backend $(((size1 - size0) / N)) $((wb_server / N)) $((wb_all / N)) $((${wal%.*} / N)) $(((size2 - size1) / N))" >>"$tmp/results"
 	[ "$backend" = sqlite ] && rm -f "$db" "$db-wal" "$db-shm"
 	return 0
 }
@@ -230,7 +235,7 @@ import statistics, sys
 rows = [l.split() for l in open(sys.argv[1])]
 def mmm(v):
     return "%d / %d / %d" % (min(v), statistics.median(v), max(v))
-cols = [("bytes/snapshot", 2, 1), ("bytes/PC/day (x288)", 2, 288),
+cols = [("bytes/snapshot", 2, 1), ("then", 6, 1), ("bytes/PC/day (then x288)", 6, 288),
         ("server write_bytes/request", 3, 1), ("postgres write_bytes/request", 4, 1),
         ("WAL bytes/request", 5, 1)]
 print("min / median / max over %d runs" % max(
@@ -241,10 +246,10 @@ for backend in ("sqlite", "postgresql"):
         r = [x for x in rows if x[0] == name and x[1] == backend]
         if not r:
             continue
-        med[name] = statistics.median(int(x[2]) for x in r)
+        med[name] = statistics.median(int(x[6]) for x in r)
         print("%-10s %-6s " % (backend, name) + "  ".join(
             "%s %s" % (title, mmm([int(x[i]) * k for x in r]))
-            for title, i, k in cols if backend == "postgresql" or i in (2, 3)))
+            for title, i, k in cols if backend == "postgresql" or i not in (4, 5)))
     if len(med) == 2 and med["ours"] > 0:
-        print("%-10s anchor/ours bytes per snapshot: %.0fx" % (backend, med["anchor"] / med["ours"]))
+        print("%-10s anchor/ours bytes per snapshot (then): %.0fx" % (backend, med["anchor"] / med["ours"]))
 PYEOF
