@@ -14,8 +14,11 @@
 #     itself writes nothing there), from a CHECKPOINT before the 200 to one after them, so
 #     the data pages they dirtied count once and nothing earlier does; on PostgreSQL also the
 #     WAL they generated (pg_current_wal_lsn before and after). The postgres processes'
-#     write_bytes is noisy here (in most runs, of either build, the server's two backends
-#     write about 27 MB each in the window, not yet explained); the WAL figure is exact.
+#     write_bytes jumps between runs, from about 11 KB to 260 KB a request for either build:
+#     the kernel counts a page-cache folio whole when a write dirties it again, and the 16 MB
+#     WAL segment is sometimes cached in large folios (seen on ext4, Linux 6.18: strace shows
+#     the backends' pwrite()s adding up to about 10 KB a request in such a run). The median
+#     and the WAL figure are the ones to read.
 # Beside the anchor: the same server without the dedupe, i.e. main at the branch point of this
 # change (ANCHOR_REV, default `git merge-base HEAD main`), built from `git archive` into
 # $BUILD/anchor-REV. Runs are interleaved (anchor, ours, anchor, ours, ...), each on a fresh
