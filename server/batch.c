@@ -112,6 +112,9 @@ static int parse_record(json_t *j, size_t i, struct batch_record *rec, struct ba
         rec->body_json = json_dumps(body, JSON_COMPACT);
         if (!rec->body_json)
                 return -ENOMEM;
+        /* A hash that cannot be computed is the server's failure (500), never the client's. */
+        if (rec->type == RECORD_SNAPSHOT && snapshot_hash(&rec->snapshot, rec->content_hash) < 0)
+                return -ENOMEM;
         return 0;
 }
 

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "report.h"
+#include "snapshot_hash.h"
 
 enum record_type {
         RECORD_SNAPSHOT,
@@ -29,6 +30,9 @@ struct batch_record {
         char *body_json;           /* the body, compact, as stored in raw_records */
         struct report snapshot;    /* RECORD_SNAPSHOT */
         struct report_event event; /* RECORD_EVENT */
+        /* RECORD_SNAPSHOT: its content hash, times aside (snapshot_hash.h); computed while
+         * parsing, so the store's transaction does not wait for it */
+        char content_hash[SNAPSHOT_HASH_LEN + 1];
 };
 
 struct batch {

@@ -124,7 +124,9 @@ int store_unit_rename(struct store *s, const char *code, const char *name);
 int store_unit_remove(struct store *s, const char *code);
 
 /* store_ingest.c. A whole batch in one transaction: stored entirely or not at all. Records
- * already stored (same agent, same seq, same type, time and body) are skipped. A seq already
+ * already stored (same agent, same seq, same type, time and body; for a snapshot kept as
+ * unchanged, the same content hash) are skipped. A snapshot unchanged since the one the
+ * current state came from moves last seen only (docs/wire-protocol.md). A seq already
  * stored with other content refuses the whole batch with -ENOTUNIQ (nothing of it stays): an
  * agent that lost its counter must not lose records silently. *ret_acked is the highest seq
  * of the batch, or the agent's last stored seq for an empty batch. */

@@ -30,6 +30,7 @@ static const struct {
         {"lookups", "SELECT * FROM lookups ORDER BY 1, 2"},
         {"findings", "SELECT * FROM findings ORDER BY 1, 2"},
         {"raw_records", "SELECT * FROM raw_records ORDER BY 1, 2"},
+        {"snapshot_repeats", "SELECT * FROM snapshot_repeats ORDER BY 1, 2"},
 };
 
 struct dump_ctx {
@@ -81,6 +82,7 @@ int store_dump(struct store *s, FILE *out) {
 int store_purge(struct store *s, unsigned retention_days) {
         static const char *const sql[] = {
                 "DELETE FROM raw_records WHERE received_at < $1",
+                "DELETE FROM snapshot_repeats WHERE received_at < $1",
                 "DELETE FROM device_events WHERE event_time < $1",
                 "DELETE FROM antivirus_states WHERE state_time < $1",
                 "DELETE FROM firewall_states WHERE state_time < $1",

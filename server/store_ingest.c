@@ -2,7 +2,9 @@
  * scanners, accounts, findings: first seen kept, last seen moved, what is absent marked
  * disconnected or resolved) and appends to the histories (antivirus, firewall); an event
  * appends to its log and moves the current state. Everything of one batch is one
- * transaction, and raw_records' primary key (agent_id, seq) makes a replay a no-op. */
+ * transaction, and raw_records' primary key (agent_id, seq) makes a replay a no-op. A
+ * snapshot equal to the one the current state came from (times aside, snapshot_hash.c) is
+ * kept as a row of snapshot_repeats instead, which takes its seq as surely. */
 #include <errno.h>
 #include <jansson.h>
 #include <stdint.h>
@@ -261,6 +263,12 @@ static int apply_snapshot(struct ingest_ctx *c, const struct report *rep) {
                 return 0;
 
         TRY(store_upsert_host(c->s, c->agent_id, c->unit, rep->host, c->time, c->seq));
+        /* What the next snapshot is compared with (unchanged_snapshot). */
+        store_params_init(&p);
+        store_param_str(&p, c->agent_id);
+        store_param_str(&p, c->content_hash);
+        TRY(store_exec(c->s, "UPDATE hosts SET snapshot_hash = $2 WHERE agent_id = $1", &p, NULL,
+                       NULL));
         for (size_t i = 0; i < rep->n_devices; i++)
                 TRY(upsert_device(c, &rep->devices[i], rep->devices[i].connected == 0 ? 0 : 1));
         for (size_t i = 0; i < rep->n_printers; i++)
@@ -311,6 +319,17 @@ static int insert_device_event(struct ingest_ctx *c, const struct report_event *
 }
 
 static int apply_event(struct ingest_ctx *c, const struct report_event *e) {
+        struct store_params p;
+
+        /* The current state no longer is the last snapshot's: the next snapshot is applied in
+         * full even if it equals that one (a removal whose event was lost, say, must still
+         * mark the device absent). One row written once per run of events. */
+        store_params_init(&p);
+        store_param_str(&p, c->agent_id);
+        TRY(store_exec(c->s,
+                       "UPDATE hosts SET snapshot_hash = NULL "
+                       "WHERE agent_id = $1 AND snapshot_hash IS NOT NULL",
+                       &p, NULL, NULL));
         if (e->device) {
                 TRY(insert_device_event(c, e));
                 TRY(upsert_device(c, e->device, strcmp(e->event, "device_removed") == 0 ? 0 : 1));
@@ -343,21 +362,113 @@ static int compare_stored(void *userdata, size_t n, const char *const *columns,
                        : 2;
 }
 
-/* The record's seq is stored already: is it this record? 0 yes, -ENOTUNIQ no. */
-static int check_replay(struct store *s, const char *agent_id, const struct batch_record *rec) {
+static int compare_repeat(void *userdata, size_t n, const char *const *columns,
+                          const char *const *values) {
+        const struct batch_record *rec = userdata;
+
+        (void)columns;
+        if (n < 1 || !values[0])
+                return -EIO;
+        /* A snapshot stored as unchanged: the same content again is a resend, whatever its
+         * times (they are not kept); anything else under that seq is a reuse. */
+        return rec->type == RECORD_SNAPSHOT && strcmp(values[0], rec->content_hash) == 0 ? 1 : 2;
+}
+
+/* Is the record's seq stored already, in full or as an unchanged snapshot? 0 no, 1 yes and
+ * it is this record (a resend), -ENOTUNIQ yes with other content. */
+static int check_replay(struct store *s, const char *agent_id, const struct batch_record *rec,
+                        bool in_raw) {
         struct store_params p;
         int r;
 
         store_params_init(&p);
         store_param_str(&p, agent_id);
         store_param_int(&p, rec->seq);
-        r = store_exec(s,
-                       "SELECT record_type, record_time, body FROM raw_records "
-                       "WHERE agent_id = $1 AND seq = $2",
-                       &p, compare_stored, (void *)(uintptr_t)rec);
+        if (in_raw)
+                r = store_exec(s,
+                               "SELECT record_type, record_time, body FROM raw_records "
+                               "WHERE agent_id = $1 AND seq = $2",
+                               &p, compare_stored, (void *)(uintptr_t)rec);
+        else
+                r = store_exec(s,
+                               "SELECT content_hash FROM snapshot_repeats "
+                               "WHERE agent_id = $1 AND seq = $2",
+                               &p, compare_repeat, (void *)(uintptr_t)rec);
         if (r < 0)
                 return r;
-        return r == 2 ? -ENOTUNIQ : 0;
+        return r == 2 ? -ENOTUNIQ : r;
+}
+
+static int read_current(void *userdata, size_t n, const char *const *columns,
+                        const char *const *values) {
+        const struct batch_record *rec = userdata;
+
+        (void)columns;
+        /* 1: rec is newer than the snapshot the current state came from, and has its content */
+        return n >= 2 && values[0] && values[1] && strtoll(values[0], NULL, 10) < rec->seq &&
+                               strcmp(values[1], rec->content_hash) == 0
+                       ? 1
+                       : 2;
+}
+
+/* A snapshot whose content is the current state's (times aside) stores no body and moves
+ * only last seen in the registers: a small row keeps its seq. 1 when it was one (done), 0
+ * when it must be stored and applied in full. */
+static int unchanged_snapshot(struct ingest_ctx *c, const struct batch_record *rec,
+                              const char *now) {
+        static const char *const seen[] = {
+                "UPDATE devices SET last_seen = $2, seen_seq = $3 "
+                "WHERE agent_id = $1 AND connected = 1",
+                "UPDATE printers SET last_seen = $2, seen_seq = $3 "
+                "WHERE agent_id = $1 AND present = 1",
+                "UPDATE scanners SET last_seen = $2, seen_seq = $3 "
+                "WHERE agent_id = $1 AND present = 1",
+                "UPDATE accounts SET last_seen = $2, seen_seq = $3 "
+                "WHERE agent_id = $1 AND present = 1",
+                "UPDATE findings SET last_seen = $2, seen_seq = $3 "
+                "WHERE agent_id = $1 AND state = 'open'",
+        };
+        struct store_params p;
+        int r;
+
+        store_params_init(&p);
+        store_param_str(&p, c->agent_id);
+        r = store_exec(c->s, "SELECT snapshot_seq, snapshot_hash FROM hosts WHERE agent_id = $1",
+                       &p, read_current, (void *)(uintptr_t)rec);
+        if (r != 1)
+                return r < 0 ? r : 0;
+        /* Its seq may be a raw record's already (a resend of an event's seq, say). */
+        r = check_replay(c->s, c->agent_id, rec, true);
+        if (r != 0)
+                return r < 0 ? r : 1;
+
+        store_params_init(&p);
+        store_param_str(&p, c->agent_id);
+        store_param_int(&p, rec->seq);
+        store_param_str(&p, now);
+        store_param_str(&p, rec->content_hash);
+        TRY(store_exec(c->s,
+                       "INSERT INTO snapshot_repeats (agent_id, seq, received_at, content_hash) "
+                       "VALUES ($1, $2, $3, $4)",
+                       &p, NULL, NULL));
+        store_params_init(&p);
+        store_param_str(&p, c->agent_id);
+        store_param_str(&p, c->time);
+        store_param_int(&p, c->seq);
+        store_param_int(&p, rec->snapshot.host->uptime_s);
+        /* snapshot_seq moves too, so a late retry of an older snapshot still cannot roll the
+         * register back past this one. */
+        TRY(store_exec(c->s,
+                       "UPDATE hosts SET last_seen = $2, snapshot_seq = $3, uptime_s = $4 "
+                       "WHERE agent_id = $1",
+                       &p, NULL, NULL));
+        store_params_init(&p);
+        store_param_str(&p, c->agent_id);
+        store_param_str(&p, c->time);
+        store_param_int(&p, c->seq);
+        for (size_t i = 0; i < sizeof(seen) / sizeof(seen[0]); i++)
+                TRY(store_exec(c->s, seen[i], &p, NULL, NULL));
+        return 1;
 }
 
 static int read_range(void *userdata, size_t n, const char *const *columns,
@@ -378,8 +489,9 @@ static int stored_range(struct store *s, const char *agent_id, struct ingest_con
         store_params_init(&p);
         store_param_str(&p, agent_id);
         r = store_exec(s,
-                       "SELECT MIN(seq), (SELECT last_seq FROM agents WHERE id = $1) "
-                       "FROM raw_records WHERE agent_id = $1",
+                       "SELECT MIN(seq), (SELECT last_seq FROM agents WHERE id = $1) FROM "
+                       "(SELECT seq FROM raw_records WHERE agent_id = $1 UNION ALL "
+                       "SELECT seq FROM snapshot_repeats WHERE agent_id = $1) AS kept",
                        &p, read_range, c);
         return r < 0 ? r : 0;
 }
@@ -413,7 +525,18 @@ static int ingest_records(struct store *s, const char *agent_id, const char *uni
 
         for (size_t i = 0; i < b->n_records; i++) {
                 const struct batch_record *rec = &b->records[i];
-                struct ingest_ctx c = {s, agent_id, unit, rec->seq, rec->time};
+                struct ingest_ctx c = {s, agent_id, unit, rec->seq, rec->time, rec->content_hash};
+
+                /* A seq kept as an unchanged snapshot is taken as surely as a stored one. */
+                r = check_replay(s, agent_id, rec, false);
+                if (r == 0 && rec->type == RECORD_SNAPSHOT)
+                        r = unchanged_snapshot(&c, rec, now);
+                if (r == -ENOTUNIQ)
+                        *ret_conflict = (struct ingest_conflict){i, rec->seq, -1, -1};
+                if (r < 0)
+                        return r;
+                if (r > 0)
+                        continue;
 
                 store_params_init(&p);
                 store_param_str(&p, agent_id);
@@ -431,7 +554,7 @@ static int ingest_records(struct store *s, const char *agent_id, const char *uni
                         return r;
                 if (r == 0) {
                         /* stored before: a replay, unless the content differs */
-                        r = check_replay(s, agent_id, rec);
+                        r = check_replay(s, agent_id, rec, true);
                         if (r == -ENOTUNIQ)
                                 *ret_conflict = (struct ingest_conflict){i, rec->seq, -1, -1};
                         if (r < 0)

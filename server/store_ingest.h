@@ -17,6 +17,7 @@ struct ingest_ctx {
         const char *unit;
         int64_t seq;
         const char *time;
+        const char *content_hash; /* a snapshot's (snapshot_hash.h) */
 };
 
 /* store_rows.c: one table each, for the record being applied. */

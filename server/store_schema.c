@@ -149,6 +149,27 @@ static const struct migration migrations[] = {
          " body TEXT NOT NULL,"
          " PRIMARY KEY (agent_id, seq));"
          "CREATE INDEX raw_records_received ON raw_records(received_at);"},
+        {2,
+         /* Unchanged snapshots (docs/wire-protocol.md): the content hash of the snapshot the
+          * host's current state was applied from, NULL when an event moved that state since;
+          * and, instead of a raw body, one small row per snapshot found unchanged, so its
+          * (agent, seq) stays taken and a resend is told from a reuse. No index beyond the
+          * key: every index is one more page written per snapshot; the hourly purge scans. */
+         "ALTER TABLE hosts ADD COLUMN snapshot_hash TEXT;"
+         "CREATE TABLE snapshot_repeats ("
+         " agent_id TEXT NOT NULL REFERENCES agents(id), seq BIGINT NOT NULL,"
+         " received_at TEXT NOT NULL, content_hash TEXT NOT NULL,"
+         " PRIMARY KEY (agent_id, seq));"
+         /* last_seen out of the devices' unit index: it moves on every snapshot, so each
+          * one rewrote that index's pages (SQLite) and made every device update a non-HOT
+          * one adding index entries (PostgreSQL); a unit's few devices are filtered by time
+          * after the lookup just as well. */
+         "DROP INDEX devices_unit;"
+         "CREATE INDEX devices_unit ON devices(unit_code);"
+         /* The same for hosts' last_seen, indexed alone: rewritten on every snapshot of every
+          * PC for a query no code runs yet ("PCs not seen since"), which a scan of hosts, one
+          * row per PC, can answer. */
+         "DROP INDEX hosts_last_seen;"},
 };
 
 #define N_MIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))

@@ -10,7 +10,7 @@ use_backend "${BACKEND:-sqlite}"
 write_config "max_body = 256k"
 cg migrate 2>/dev/null || fail "migrate"
 cg migrate 2>/dev/null || fail "migrate is not idempotent"
-[ "$(sql 'SELECT MAX(version) FROM schema_migrations')" = 1 ] || fail "schema version"
+[ "$(sql 'SELECT MAX(version) FROM schema_migrations')" = 2 ] || fail "schema version"
 setup_units
 
 # token create prints the token alone on stdout

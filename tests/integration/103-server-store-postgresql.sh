@@ -17,8 +17,10 @@ cg migrate 2>"$TMP/m2.log" &
 m2=$!
 wait $m1 || fail "first migrate: $(cat "$TMP/m1.log")"
 wait $m2 || fail "second migrate: $(cat "$TMP/m2.log")"
-[ "$(psql -X -At -h "$PG_DIR" -p 5432 -U postgres cg2 -c 'SELECT COUNT(*) FROM schema_migrations')" = 1 ] ||
+[ "$(psql -X -At -h "$PG_DIR" -p 5432 -U postgres cg2 -c 'SELECT COUNT(*) FROM schema_migrations')" = 2 ] ||
 	fail "schema_migrations"
-[ "$(cat "$TMP/m1.log" "$TMP/m2.log" | grep -c 'migrated to schema version 1')" = 1 ] ||
-	fail "migration 1 applied twice: $(cat "$TMP/m1.log" "$TMP/m2.log")"
+for v in 1 2; do
+	[ "$(cat "$TMP/m1.log" "$TMP/m2.log" | grep -c "migrated to schema version $v")" = 1 ] ||
+		fail "migration $v applied twice: $(cat "$TMP/m1.log" "$TMP/m2.log")"
+done
 echo ok

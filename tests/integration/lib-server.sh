@@ -140,7 +140,7 @@ enroll() {
 }
 
 # gen_batch OUT FIRST_SEQ SNAPSHOTS EVENTS [DEVICES [SKIP_DEVICE]]: a records batch of
-# realistic snapshots (DEVICES USB devices, default 20) and device events.
+# realistic snapshots (DEVICES USB devices, default 20), each a change, and device events.
 gen_batch() {
 	"$PY" - "$@" <<'PYEOF'
 import json
@@ -159,7 +159,9 @@ def device(i):
     }
 
 
-def snapshot(time, n_devices, skip):
+# Each snapshot changes one fact (its antivirus signature), so each is stored in full: an
+# unchanged one would be kept as a small row only (test 120).
+def snapshot(time, n_devices, skip, seq):
     return {
         "type": "snapshot", "schema_version": 1, "generated_at": time,
         "host": {"machine_id": "0123456789abcdef0123456789abcdef", "hostname": "pc-quay-1",
@@ -172,7 +174,7 @@ def snapshot(time, n_devices, skip):
         "printers": [{"name": "HP_LaserJet", "make_model": "HP LaserJet 1020", "connection": "usb", "state": "idle"}],
         "scanners": [{"name": "test:0", "vendor": "Noname", "model": "frontend-tester", "connection": "other"}],
         "antivirus": [{"product": "ClamAV", "installed": True, "running": True, "realtime": False,
-                       "signature_version": "27000", "signature_age_days": 1}],
+                       "signature_version": str(27000 + seq), "signature_age_days": 1}],
         "firewall": {"backend": "nftables", "active": True, "default_inbound": "drop",
                      "open_ports": [{"protocol": "tcp", "port": 22, "address": "0.0.0.0", "program": "sshd"}]},
         "accounts": [{"name": "canbo", "uid": 1000, "admin": False, "locked": False, "system": False, "shell": "/bin/bash"}],
@@ -193,7 +195,7 @@ def main():
     records, seq = [], first
     for i in range(snaps):
         t = "2026-11-23T08:%02d:%02dZ" % ((seq // 60) % 60, seq % 60)
-        records.append({"seq": seq, "type": "snapshot", "time": t, "body": snapshot(t, n_devices, skip)})
+        records.append({"seq": seq, "type": "snapshot", "time": t, "body": snapshot(t, n_devices, skip, seq)})
         seq += 1
     for i in range(events):
         t = "2026-11-23T09:%02d:%02dZ" % ((seq // 60) % 60, seq % 60)
