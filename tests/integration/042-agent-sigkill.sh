@@ -56,7 +56,7 @@ chmod +x "$TMP/respawn.sh"
 # drained: the last run's first snapshot is on the server and its outbox empty (the uplink
 # sends each record at once)
 drained="[ -e '$TMP/failed' ] || { [ -s '$TMP/final' ] &&
-	sqlite3 '${STORE_URL#sqlite:}' \"SELECT COUNT(*) FROM raw_records WHERE record_type = 'snapshot'
+	sqlite3 '${STORE_URL#sqlite:}' \"SELECT COUNT(*) FROM $RECORDS WHERE record_type = 'snapshot'
 		AND seq >= \$(cat '$TMP/final')\" | grep -qvx 0 &&
 	[ \"\$(sqlite3 '$OUTBOX' 'SELECT COUNT(*) FROM record')\" = 0 ]; }"
 start=$(date +%s)
@@ -73,7 +73,7 @@ ls "$OUTBOX".corrupt-* 2>/dev/null && fail "the outbox was moved aside as corrup
 
 # every seq ever given, once; nothing waiting
 next=$(sqlite3 "$OUTBOX" 'SELECT next_seq FROM meta')
-sql "SELECT seq, record_type, body FROM raw_records WHERE agent_id = '$AGENT_ID' ORDER BY seq" \
+sql "SELECT seq, record_type, body FROM $RECORDS WHERE agent_id = '$AGENT_ID' ORDER BY seq" \
 	>"$TMP/stored"
 "$PY" - "$TMP/stored" "$next" <<'PY' || fail "the records on the server"
 import collections, json, sys

@@ -108,7 +108,7 @@ grep -q "answer has no acked_seq" "$TMP/harness" && grep -q "server answered 500
 
 # on the real server: every seq but those the liar took, once
 next=$(sqlite3 "$AGENT_STATE/outbox.db" 'SELECT next_seq FROM meta')
-sql "SELECT seq, record_type, body FROM raw_records WHERE agent_id = '$AGENT_ID' ORDER BY seq" \
+sql "SELECT seq, record_type, body FROM $RECORDS WHERE agent_id = '$AGENT_ID' ORDER BY seq" \
 	>"$TMP/stored"
 "$PY" - "$TMP/stored" "$next" "$TMP/fake.log" <<'PY' || fail "the records on the server"
 import collections, sys

@@ -9,7 +9,7 @@ server_up
 agent_enrolled
 "$PY" "$FIXTURE" --root >"$TMP/root"
 OUTBOX="$AGENT_STATE/outbox.db"
-snapshots() { echo "[ \"\$(sqlite3 '${STORE_URL#sqlite:}' \"SELECT COUNT(*) FROM raw_records WHERE record_type = 'snapshot'\")\" = $1 ]"; }
+snapshots() { echo "[ \"\$(sqlite3 '${STORE_URL#sqlite:}' \"SELECT COUNT(*) FROM $RECORDS WHERE record_type = 'snapshot'\")\" = $1 ]"; }
 run_until() { # N: run the daemon until the server holds N snapshots
 	umockdev-wrapper "$HARNESS" "$TMP/events" before:"$TMP/root" until:"$(snapshots "$1")" \
 		-- "$AGENT" -v --config "$TMP/agent.ini" run >"$TMP/harness" 2>&1 ||
@@ -19,7 +19,7 @@ run_until() { # N: run the daemon until the server holds N snapshots
 # --- a corrupt outbox ---
 run_until 1
 [ -s "$OUTBOX.seq" ] || fail "no seq high-water mark after a run"
-first=$(sql "SELECT MAX(seq) FROM raw_records WHERE agent_id = '$AGENT_ID'")
+first=$(sql "SELECT MAX(seq) FROM $RECORDS WHERE agent_id = '$AGENT_ID'")
 head -c 4096 /dev/urandom >"$OUTBOX"
 run_until 2
 grep "is corrupt" "$TMP/harness" || { cat "$TMP/harness"; ls -la "$AGENT_STATE"; fail "the corrupt outbox is not in the log"; }
@@ -27,7 +27,7 @@ aside=$(ls "$OUTBOX".corrupt-*) || fail "the corrupt outbox was not moved aside"
 grep -qF "outbox: '$OUTBOX' is corrupt (not a SQLite database): moved aside to '$aside', starting a new outbox" \
 	"$TMP/harness" || fail "the log does not name both files"
 [ "$(sqlite3 "$OUTBOX" 'PRAGMA quick_check')" = ok ] || fail "the new outbox"
-second=$(sql "SELECT MAX(seq) FROM raw_records WHERE agent_id = '$AGENT_ID'")
+second=$(sql "SELECT MAX(seq) FROM $RECORDS WHERE agent_id = '$AGENT_ID'")
 [ "$second" -gt "$first" ] || fail "the new outbox reused seqs: $first, then $second"
 ! grep -q "seq reused" "$TMP/server.log" || fail "the server saw a seq reused"
 echo "corrupt outbox moved aside to ${aside##*/}; seqs went on from $first to $second"

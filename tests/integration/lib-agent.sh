@@ -69,7 +69,12 @@ agent_enrolled() {
 	AGENT_ID=$(sed -n 's/^agent_id = //p' "$AGENT_STATE/credential")
 }
 
-# stored_count TYPE: how many records of this agent the server holds
+# Every record the server took: those stored whole, and the snapshots it kept only as
+# "unchanged" (their seq and content hash, docs/wire-protocol.md), for SQL's FROM.
+RECORDS="(SELECT agent_id, seq, record_type, body FROM raw_records UNION ALL
+	SELECT agent_id, seq, 'snapshot', '' FROM snapshot_repeats)"
+
+# stored_count TYPE: how many records of this agent the server took
 stored_count() {
-	sql "SELECT COUNT(*) FROM raw_records WHERE agent_id = '$AGENT_ID' AND record_type = '$1'"
+	sql "SELECT COUNT(*) FROM $RECORDS WHERE agent_id = '$AGENT_ID' AND record_type = '$1'"
 }
