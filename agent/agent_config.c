@@ -18,8 +18,11 @@
 #define SNAPSHOT_INTERVAL_DEFAULT 300u
 #define OUTBOX_CAP_DEFAULT        ((size_t)64 << 20)
 
+/* clang-format 14 and 19 lay out a braced list in a macro differently */
+// clang-format off
 #define KEY(section, name, type, field, min, max)                                                  \
         { section, name, type, offsetof(struct agent_config, field), min, max }
+// clang-format on
 
 static const struct ini_key keys[] = {
         KEY("agent", "unit", INI_STRING, unit, 0, 0),

@@ -128,6 +128,7 @@ static void store(struct daemon *d, enum outbox_kind kind, const char *time, con
 
 /* Tell the server how many records the outbox's cap threw away. */
 static void report_dropped(struct daemon *d) {
+        static char records_dropped[] = "records_dropped";
         struct report_event ev;
         struct outbox_stats st;
         char now[TIMEFMT_RFC3339_SIZE], *json;
@@ -138,7 +139,7 @@ static void report_dropped(struct daemon *d) {
         report_event_init(&ev);
         timefmt_now_rfc3339(now);
         ev.time = now;
-        ev.event = (char *)(uintptr_t) "records_dropped";
+        ev.event = records_dropped; /* borrowed: the event is not freed */
         ev.dropped = (int64_t)st.dropped;
         json = model_dump(&report_event_desc, &ev, false);
         if (json && outbox_append_dropped(d->outbox, now, json, st.dropped, &seq) == 0)

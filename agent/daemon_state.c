@@ -21,11 +21,14 @@ static const struct field {
         enum kind kind;
         size_t offset, size;
 } fields[] = {
+/* clang-format 14 and 19 lay out a braced list in a macro differently */
+// clang-format off
 #define F(k, kind, member)                                                                         \
         {                                                                                          \
                 k, kind, offsetof(struct daemon_state, member),                                    \
                         sizeof(((struct daemon_state *)0)->member)                                 \
         }
+        // clang-format on
         F("pid", PID, pid),
         F("parent_pid", PID, parent_pid),
         F("started", TEXT, started),

@@ -23,7 +23,7 @@ cppcheck --quiet --error-exitcode=1 --enable=warning,portability --inline-suppr 
 	"${incs[@]}" "${sources[@]}" || fail=1
 
 echo "lint: clang-tidy"
-tidy_checks='-*,bugprone-*,clang-analyzer-*,-bugprone-easily-swappable-parameters,-bugprone-multi-level-implicit-pointer-conversion,-bugprone-casting-through-void,-bugprone-reserved-identifier,-bugprone-narrowing-conversions,-bugprone-assignment-in-if-condition,-clang-analyzer-security.insecureAPI.DeprecatedOrUnsafeBufferHandling,-clang-analyzer-valist.Uninitialized'
+tidy_checks='-*,bugprone-*,clang-analyzer-*,-bugprone-easily-swappable-parameters,-bugprone-multi-level-implicit-pointer-conversion,-bugprone-casting-through-void,-bugprone-reserved-identifier,-bugprone-narrowing-conversions,-bugprone-assignment-in-if-condition,-clang-analyzer-security.insecureAPI.DeprecatedOrUnsafeBufferHandling,-clang-analyzer-valist.Uninitialized,-clang-analyzer-optin.core.EnumCastOutOfRange'
 tidy_flags=(-std=gnu11 -D_GNU_SOURCE -DCOUNTERGUARD_VERSION='"0"' "${incs[@]}"
 	$(pkg-config --cflags cmocka umockdev-1.0 libmicrohttpd gnutls libpq sqlite3 inih 2>/dev/null))
 tidy_out=$(printf '%s\0' "${sources[@]}" | xargs -0 -P "$(nproc)" -n 8 sh -c \

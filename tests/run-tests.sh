@@ -13,7 +13,12 @@ export SRCDIR="$PWD"
 # ASan must come first in the library list, but umockdev preloads its own library: let
 # them share. Leaks are checked (detect_leaks is on by default on Linux).
 export ASAN_OPTIONS="${ASAN_OPTIONS:-verify_asan_link_order=0:abort_on_error=0:detect_leaks=1}"
-export LSAN_OPTIONS="${LSAN_OPTIONS:-suppressions=$SRCDIR/tests/lsan.supp:print_suppressions=0}"
+# The agent's worker runs as nobody and reads the suppressions at its exit: a copy it can
+# read wherever the tree is (a checkout under /root is not readable by nobody).
+lsan_supp=$(mktemp /tmp/cg-lsan.XXXXXX)
+trap 'rm -f "$lsan_supp"' EXIT
+cp tests/lsan.supp "$lsan_supp" && chmod 644 "$lsan_supp"
+export LSAN_OPTIONS="${LSAN_OPTIONS:-suppressions=$lsan_supp:print_suppressions=0}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 filter="${1:-}"
 logdir="$BUILD/test-logs"

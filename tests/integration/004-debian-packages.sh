@@ -19,13 +19,16 @@ dpkg-deb -f "$server_deb" Depends | grep -q 'libmicrohttpd12' || fail "server De
 dpkg-deb -c "$agent_deb" | awk '{print $6}' >"$TMP/agent.files"
 dpkg-deb -c "$server_deb" | awk '{print $6}' >"$TMP/server.files"
 for f in ./usr/bin/counterguard-agent ./usr/share/man/man1/counterguard-agent.1.gz \
-	./lib/systemd/system/counterguard-agent.service ./usr/lib/sysusers.d/counterguard-agent.conf \
-	./usr/lib/tmpfiles.d/counterguard-agent.conf; do
+	./usr/lib/sysusers.d/counterguard-agent.conf ./usr/lib/tmpfiles.d/counterguard-agent.conf; do
 	grep -qxF "$f" "$TMP/agent.files" || fail "agent package lacks $f"
 done
+# dh_installsystemd puts the unit in /lib/systemd/system up to Debian 12 (debhelper 13.11),
+# in /usr/lib/systemd/system from Debian 13 on (debhelper 13.24)
+agent_unit=$(grep -xE '\./(usr/)?lib/systemd/system/counterguard-agent\.service' "$TMP/agent.files") ||
+	fail "agent package lacks counterguard-agent.service (in /lib or /usr/lib/systemd/system)"
 # the agent's unit is the one in systemd/, its user is made on install, it is not started
 # before it is enrolled
-dpkg-deb --fsys-tarfile "$agent_deb" | tar -xO ./lib/systemd/system/counterguard-agent.service |
+dpkg-deb --fsys-tarfile "$agent_deb" | tar -xO "$agent_unit" |
 	cmp -s - "$SRCDIR/systemd/counterguard-agent.service" || fail "agent package's unit differs from systemd/"
 dpkg-deb -I "$agent_deb" postinst | grep -q 'systemd-sysusers' || fail "agent postinst creates no user"
 dpkg-deb -I "$agent_deb" postinst | grep -q 'systemd-tmpfiles' || fail "agent postinst makes no state directory"

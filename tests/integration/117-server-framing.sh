@@ -39,9 +39,14 @@ check "two Content-Lengths" 400 closed \
 	"POST /api/v1/enroll HTTP/1.1\r\n$H\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}x"
 check "malformed Content-Length" 400 closed \
 	"POST /api/v1/enroll HTTP/1.1\r\n$H\r\nContent-Length: 2x\r\n\r\n{}"
-check "unknown Transfer-Encoding" 501 closed \
+# libmicrohttpd 1.0 refuses a Transfer-Encoding other than chunked itself, before the
+# handler, with 400 ("Unsupported Transfer-Encoding"); 0.9.75 lets it through to the
+# handler, which answers 501 (RFC 9112 6.1)
+te_status=501
+[ "${MHD_VERSION%%.*}" -ge 1 ] && te_status=400
+check "unknown Transfer-Encoding" "$te_status" closed \
 	"POST /api/v1/enroll HTTP/1.1\r\n$H\r\nTransfer-Encoding: gzip\r\n\r\nxxxx"
-check "chunked, gzip" 501 closed \
+check "chunked, gzip" "$te_status" closed \
 	"POST /api/v1/enroll HTTP/1.1\r\n$H\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n"
 check "NUL in the path" 404 closed "GET /api/v1/ping%%00.html HTTP/1.1\r\n$H\r\n\r\n"
 # what stays allowed: the same requests well formed, and keep-alive after them

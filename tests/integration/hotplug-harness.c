@@ -192,6 +192,15 @@ int main(int argc, char **argv) {
         /* the agent's worker runs as its own user: it reads sysfs like anyone, and under
          * umockdev its udev monitor is a socket made in the testbed's directory */
         (void)chmod(umockdev_testbed_get_root_dir(tb), 01777);
+        /* umockdev >= 0.18 routes the opening of any /dev node without its own emulation
+         * (/dev/urandom among them) through the testbed's default ioctl socket, made 0755 by
+         * root: the worker (nobody) must be able to connect to it too */
+        {
+                char *sock = g_build_filename(umockdev_testbed_get_root_dir(tb), "ioctl",
+                                              "_default", NULL);
+                (void)chmod(sock, 0666);
+                g_free(sock);
+        }
         for (int i = 2; i < sep; i++) {
                 GError *error = NULL;
                 char *text;
@@ -268,6 +277,8 @@ int main(int argc, char **argv) {
                         char *text = slurp(step + 5);
                         if (!text || !umockdev_testbed_add_from_string(tb, text, &error)) {
                                 fprintf(stderr, "%s: %s\n", step, error ? error->message : "?");
+                                free(text);
+                                fclose(out);
                                 return 1;
                         }
                         free(text);
@@ -293,18 +304,24 @@ int main(int argc, char **argv) {
                         char file[512];
                         char *text;
                         unsigned long n = 0;
-                        if (!colon || (size_t)(colon - arg) >= sizeof(file))
+                        if (!colon || (size_t)(colon - arg) >= sizeof(file)) {
+                                fclose(out);
                                 return 2;
+                        }
                         snprintf(file, sizeof(file), "%.*s", (int)(colon - arg), arg);
                         text = slurp(file);
-                        if (!text)
+                        if (!text) {
+                                fclose(out);
                                 return 1;
+                        }
                         for (; counted ? n < strtoul(colon + 1, NULL, 10)
                                        : access(colon + 1, F_OK) < 0 && now_ms() - t0 < 600000;
                              n++, drain(agent_stderr)) {
                                 struct timespec plugged;
                                 if (cycle_once(tb, text, &plugged) < 0) {
                                         fprintf(stderr, "%s: cannot plug\n", step);
+                                        free(text);
+                                        fclose(out);
                                         return 1;
                                 }
                                 if (pace_us)
@@ -320,14 +337,17 @@ int main(int argc, char **argv) {
                         char *text;
                         FILE *times;
                         if (sscanf(step + 12, "%511[^:]:%lu:%lu:%511s", file, &n, &gap_ms,
-                                   times_path) != 4)
+                                   times_path) != 4) {
+                                fclose(out);
                                 return 2;
+                        }
                         text = slurp(file);
                         times = fopen(times_path, "ae");
                         if (!text || !times) {
                                 free(text);
                                 if (times)
                                         fclose(times);
+                                fclose(out);
                                 return 1;
                         }
                         for (unsigned long k = 0; k < n; k++, drain(agent_stderr)) {
@@ -336,6 +356,7 @@ int main(int argc, char **argv) {
                                         fprintf(stderr, "%s: cannot plug\n", step);
                                         free(text);
                                         fclose(times);
+                                        fclose(out);
                                         return 1;
                                 }
                                 fprintf(times, "%lld.%09ld\n", (long long)plugged.tv_sec,

@@ -66,7 +66,8 @@ static int saved_stderr = -1;
 static void capture_start(struct fixture *f) {
         int fd = open(f->log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 
-        assert_true(fd >= 0);
+        if (fd < 0) /* fail() does not return; assert_true is not marked so for the analyzer */
+                fail();
         fflush(stderr);
         saved_stderr = dup(2);
         dup2(fd, 2);
