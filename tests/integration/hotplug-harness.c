@@ -29,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -223,6 +224,8 @@ int main(int argc, char **argv) {
         }
         pid = fork();
         if (pid == 0) {
+                /* the agent goes with the harness, even when the harness aborts */
+                (void)prctl(PR_SET_PDEATHSIG, SIGTERM);
                 dup2(out_pipe[1], 1);
                 dup2(err_pipe[1], 2);
                 execv(argv[sep + 1], argv + sep + 1);
