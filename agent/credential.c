@@ -39,7 +39,7 @@ static bool is_hex(const char *s, size_t n) {
         return true;
 }
 
-static int check(const char *name, struct credential *c) {
+int credential_validate(const char *name, struct credential *c) {
         const char *what = NULL;
 
         if (!c->server || !c->agent_id || !c->credential)
@@ -66,7 +66,7 @@ int credential_load_string(const char *name, const char *text, struct credential
                 credential_free(ret);
                 return r;
         }
-        return check(name, ret);
+        return credential_validate(name, ret);
 }
 
 int credential_load(const char *path, struct credential *ret) {
@@ -83,7 +83,7 @@ int credential_load(const char *path, struct credential *ret) {
                 credential_free(ret);
                 return r;
         }
-        return check(path, ret);
+        return credential_validate(path, ret);
 }
 
 int credential_save(const char *path, const struct credential *c, uid_t owner, gid_t group) {

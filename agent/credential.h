@@ -23,6 +23,10 @@ void credential_free(struct credential *c); /* the contents; accepts NULL */
 int credential_load(const char *path, struct credential *ret);
 int credential_load_string(const char *name, const char *text, struct credential *ret);
 
+/* Check c's fields as a loaded file's are (all three there, an https:// server, 32 hex
+ * digits, "<agent_id>.<64 hex>"). 0, or -EINVAL logged with name, c then freed. */
+int credential_validate(const char *name, struct credential *c);
+
 /* Write c to path atomically, mode 0600; owner (when not -1) gets the file, so the worker
  * that runs as that user can read it. 0 or -errno (logged). */
 int credential_save(const char *path, const struct credential *c, uid_t owner, gid_t group);

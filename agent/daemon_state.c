@@ -114,13 +114,10 @@ static int set_field(const struct field *f, char *p, const char *value) {
         }
 }
 
-int daemon_state_read(const char *path, struct daemon_state *ret) {
-        char *text = NULL, *line, *next;
-        size_t len;
-        int r = fileio_read_capped(path, 16384, &text, &len), n = 0;
+int daemon_state_parse(const char *name, char *text, struct daemon_state *ret) {
+        char *line, *next;
+        int r = 0, n = 0;
 
-        if (r < 0)
-                return r;
         *ret = (struct daemon_state){0};
         for (line = text; line && *line && r == 0; line = next) {
                 char *eq;
@@ -135,8 +132,19 @@ int daemon_state_read(const char *path, struct daemon_state *ret) {
                             strncmp(line, fields[i].key, (size_t)(eq - line)) == 0)
                                 r = set_field(&fields[i], (char *)ret + fields[i].offset, eq + 3);
         }
-        free(text);
         if (r < 0)
-                log_error("%s:%d: not a line of the daemon's state", path, n);
+                log_error("%s:%d: not a line of the daemon's state", name, n);
+        return r;
+}
+
+int daemon_state_read(const char *path, struct daemon_state *ret) {
+        char *text = NULL;
+        size_t len;
+        int r = fileio_read_capped(path, 16384, &text, &len);
+
+        if (r < 0)
+                return r;
+        r = daemon_state_parse(path, text, ret);
+        free(text);
         return r;
 }

@@ -28,3 +28,5 @@ int daemon_state_path(const char *outbox_path, char *buf, size_t size);
 int daemon_state_write(const char *path, const struct daemon_state *s);
 /* 0, -ENOENT (no daemon has run), -EINVAL (a malformed file, logged). */
 int daemon_state_read(const char *path, struct daemon_state *ret);
+/* The same for the file's text (changed in place), named `name` in messages. */
+int daemon_state_parse(const char *name, char *text, struct daemon_state *ret);

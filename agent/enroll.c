@@ -18,6 +18,7 @@
 #include "fileio.h"
 #include "http_client.h"
 #include "log.h"
+#include "server_answer.h"
 #include "model.h"
 #include "snapshot.h"
 
@@ -64,27 +65,6 @@ static int post(const char *url, const char *ca_file, const char *body, struct h
         }
         curl_easy_cleanup(easy);
         curl_slist_free_all(headers);
-        return r;
-}
-
-/* The answer: {"agent_id": ..., "credential": ...}, checked as credential_load checks. */
-static int parse_answer(const char *server, const struct http_answer *a, struct credential *ret) {
-        json_t *j = json_loadb(a->buf, a->len, JSON_REJECT_DUPLICATES, NULL);
-        const char *id = j ? json_string_value(json_object_get(j, "agent_id")) : NULL;
-        const char *cred = j ? json_string_value(json_object_get(j, "credential")) : NULL;
-        char text[512];
-        int r = -EBADMSG;
-
-        if (id && cred) {
-                snprintf(text, sizeof(text),
-                         "[enrollment]\nserver = %s\nagent_id = %s\n"
-                         "credential = %s\n",
-                         server, id, cred);
-                r = credential_load_string("the server's answer", text, ret);
-        }
-        json_decref(j);
-        if (r == -EBADMSG)
-                log_error("the server's answer is not an enrollment");
         return r;
 }
 
@@ -143,7 +123,7 @@ int enroll_run(const struct agent_config *config, const char *server, const char
                 r = -EACCES;
         }
         if (r == 0)
-                r = parse_answer(server, answer, &c);
+                r = server_answer_enrollment(server, answer->buf, answer->len, &c);
         if (r == 0)
                 r = credential_save(config->credential, &c, uid, gid);
         if (r == 0)

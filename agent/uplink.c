@@ -6,7 +6,6 @@
 #include <curl/curl.h>
 #include <errno.h>
 #include <inttypes.h>
-#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +13,7 @@
 
 #include "http_client.h"
 #include "log.h"
+#include "server_answer.h"
 #include "timefmt.h"
 
 #define BATCH_MAX_RECORDS 500
@@ -152,19 +152,6 @@ static void failed(struct uplink *u, const char *why, unsigned retry_after) {
         wait_s(u, delay);
 }
 
-static int parse_acked(const struct http_answer *a, uint64_t *ret) {
-        json_t *j = json_loadb(a->buf, a->len, JSON_REJECT_DUPLICATES, NULL);
-        json_t *v = j ? json_object_get(j, "acked_seq") : NULL;
-        int r = -EBADMSG;
-
-        if (json_is_integer(v) && json_integer_value(v) >= 0) {
-                *ret = (uint64_t)json_integer_value(v);
-                r = 0;
-        }
-        json_decref(j);
-        return r;
-}
-
 static void answered(struct uplink *u, CURLcode result) {
         char why[sizeof(u->status.last_error)], text[256];
         curl_off_t retry_after = 0;
@@ -183,7 +170,7 @@ static void answered(struct uplink *u, CURLcode result) {
         (void)curl_easy_getinfo(u->easy, CURLINFO_RESPONSE_CODE, &code);
         (void)curl_easy_getinfo(u->easy, CURLINFO_RETRY_AFTER, &retry_after);
         if (code == 200) {
-                if (parse_acked(&u->answer, &acked) < 0) {
+                if (server_answer_acked(u->answer.buf, u->answer.len, &acked) < 0) {
                         failed(u, "the server's answer has no acked_seq", 0);
                         return;
                 }
