@@ -35,11 +35,11 @@ curl_seq=0
 # agent_series RUN: one harness run; its latencies (ms, one a line) into $TMP/agent.RUN
 agent_series() {
 	local run="$1" base snaps
-	base=$(sql "SELECT COALESCE(MAX(seq), 0) FROM raw_records WHERE agent_id = '$AGENT_ID'")
+	base=$(sql "SELECT COALESCE(MAX(seq), 0) FROM $RECORDS WHERE agent_id = '$AGENT_ID'")
 	snaps=$(stored_count snapshot)
 	: >"$TMP/plugs.$run"
 	umockdev-wrapper "$HARNESS" "$TMP/events" before:"$TMP/root.umockdev" \
-		until:"[ \$(sqlite3 $TMP/server.db \"SELECT COUNT(*) FROM raw_records WHERE agent_id = '$AGENT_ID' AND record_type = 'snapshot'\") -gt $snaps ]" \
+		until:"[ \$(sqlite3 $TMP/server.db \"SELECT COUNT(*) FROM $RECORDS WHERE agent_id = '$AGENT_ID' AND record_type = 'snapshot'\") -gt $snaps ]" \
 		timed-cycle:"$TMP/dev.umockdev:$PLUGS:$GAP:$TMP/plugs.$run" \
 		until:"[ \$(sqlite3 $TMP/server.db \"SELECT COUNT(*) FROM raw_records WHERE agent_id = '$AGENT_ID' AND seq > $base AND body LIKE '%device_added%'\") -ge $PLUGS ]" \
 		-- "$AGENT" -v --config "$AGENT_INI" run >"$TMP/harness.$run" 2>"$TMP/agent-log.$run" ||
