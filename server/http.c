@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "auth.h"
+#include "credcache.h"
 #include "log.h"
 #include "text.h"
 
@@ -34,10 +35,6 @@
 /* How often deadlines are checked; how often a kind of refusal is logged at most. */
 #define SWEEP_MS     200
 #define NOTE_EVERY_S 10
-
-/* Verified credentials remembered (direct-mapped by agent id: a collision only costs a
- * store lookup). */
-#define CACHE_SLOTS 8192
 
 /* Descriptors the server needs besides its connections (store, logs, epoll, threads). */
 #define FD_RESERVE 64
@@ -67,12 +64,6 @@ struct conn_track {
         atomic_llong deadline_ms; /* 0: none (a request is being worked on) */
 };
 
-struct cache_slot {
-        char id[AUTH_ID_HEX + 1];
-        char hash[AUTH_HASH_HEX + 1];
-        long long expires_ms;
-};
-
 struct http_server {
         struct MHD_Daemon *daemon;
         const struct server_config *config;
@@ -89,8 +80,7 @@ struct http_server {
         pthread_t sweeper;
         bool sweeper_started;
         atomic_bool sweeper_stop;
-        pthread_mutex_t cache_lock;
-        struct cache_slot *cache;
+        struct credcache *cache;
 };
 
 enum req_state {
@@ -320,55 +310,8 @@ void http_set_error(struct http_request *req, unsigned status, const char *error
         http_set_result(req, status, error_body(error, detail));
 }
 
-/* ---- the credential cache ---- */
-
-static struct cache_slot *cache_slot(struct http_server *h, const char *id) {
-        unsigned long v = 0;
-
-        /* ids are random hex: their first digits spread evenly */
-        for (int i = 0; i < 6; i++)
-                v = v << 4 | (unsigned long)(id[i] <= '9' ? id[i] - '0' : id[i] - 'a' + 10);
-        return &h->cache[v % CACHE_SLOTS];
-}
-
-static bool cache_check(struct http_server *h, const char *id, const char *secret) {
-        char hash[AUTH_HASH_HEX + 1];
-        struct cache_slot *slot;
-        bool ok;
-
-        if (!h->config->credential_cache_ttl_s || auth_hash_hex(secret, hash) < 0)
-                return false;
-        pthread_mutex_lock(&h->cache_lock);
-        slot = cache_slot(h, id);
-        ok = strcmp(slot->id, id) == 0 && auth_equal(slot->hash, hash, AUTH_HASH_HEX) &&
-             slot->expires_ms > now_ms();
-        pthread_mutex_unlock(&h->cache_lock);
-        return ok;
-}
-
-static void cache_put(struct http_server *h, const char *id, const char *secret) {
-        char hash[AUTH_HASH_HEX + 1];
-        struct cache_slot *slot;
-
-        if (!h->config->credential_cache_ttl_s || auth_hash_hex(secret, hash) < 0)
-                return;
-        pthread_mutex_lock(&h->cache_lock);
-        slot = cache_slot(h, id);
-        memcpy(slot->id, id, sizeof(slot->id));
-        memcpy(slot->hash, hash, sizeof(slot->hash));
-        slot->expires_ms = now_ms() + 1000LL * h->config->credential_cache_ttl_s;
-        pthread_mutex_unlock(&h->cache_lock);
-}
-
 void http_forget_credential(struct http_request *req, const char *agent_id) {
-        struct http_server *h = ((struct request *)req)->server;
-        struct cache_slot *slot;
-
-        pthread_mutex_lock(&h->cache_lock);
-        slot = cache_slot(h, agent_id);
-        if (strcmp(slot->id, agent_id) == 0)
-                memset(slot, 0, sizeof(*slot));
-        pthread_mutex_unlock(&h->cache_lock);
+        credcache_forget(((struct request *)req)->server->cache, agent_id);
 }
 
 /* ---- bodies in flight ---- */
@@ -670,7 +613,7 @@ static enum MHD_Result first_call(struct http_server *h, struct MHD_Connection *
                               r->id, r->secret) < 0)
                 return send_error(conn, c, MHD_HTTP_UNAUTHORIZED, "unauthorized",
                                   "expected Authorization: Bearer <credential>");
-        if (cache_check(h, r->id, r->secret))
+        if (credcache_check(h->cache, r->id, r->secret, h->config->credential_cache_ttl_s))
                 return admit_body(r);
         r->state = REQ_AUTH;
         r->work = (struct work){.run = auth_run, .done = auth_done};
@@ -694,7 +637,8 @@ static enum MHD_Result after_auth(struct request *r) {
         if (r->auth_result < 0)
                 return send_error(r->conn, c, MHD_HTTP_SERVICE_UNAVAILABLE, "store unavailable",
                                   NULL);
-        cache_put(r->server, r->id, r->secret);
+        credcache_put(r->server->cache, r->id, r->secret,
+                      r->server->config->credential_cache_ttl_s);
         return admit_body(r);
 }
 
@@ -943,8 +887,7 @@ static void server_free(struct http_server *h) {
         }
         workq_free(h->pq);
         pthread_mutex_destroy(&h->conns_lock);
-        pthread_mutex_destroy(&h->cache_lock);
-        free(h->cache);
+        credcache_free(h->cache);
         free(h->cert);
         if (h->key)
                 explicit_bzero(h->key, strlen(h->key));
@@ -1008,9 +951,9 @@ int http_start(const struct server_config *c, int listen_fd, struct workq *q,
                 atomic_init(&h->notes[k].warned_s, 0);
         }
         pthread_mutex_init(&h->conns_lock, NULL);
-        pthread_mutex_init(&h->cache_lock, NULL);
-        h->cache = calloc(CACHE_SLOTS, sizeof(*h->cache));
-        r = h->cache ? workq_new(NULL, NULL, threads, &h->pq) : -ENOMEM;
+        r = credcache_new(&h->cache);
+        if (r == 0)
+                r = workq_new(NULL, NULL, threads, &h->pq);
         if (r < 0) {
                 server_free(h);
                 return log_error_errno(r, "cannot start the parse threads");
