@@ -15,6 +15,22 @@ struct collector_ctx {
         bool started;
 };
 
+/* One privileged side per process: set once by the runner before it makes contexts. */
+static collector_privileged_fn privileged_fn;
+static void *privileged_userdata;
+
+void collector_set_privileged(collector_privileged_fn fn, void *userdata) {
+        privileged_fn = fn;
+        privileged_userdata = userdata;
+}
+
+int collector_privileged_fd(struct collector_ctx *ctx, enum privileged_source s, const char *arg) {
+        (void)ctx; /* kept: a collector asks through its context, as for everything else */
+        if (privileged_fn)
+                return privileged_fn(s, arg, privileged_userdata);
+        return privileged_produce(s, arg);
+}
+
 int collector_ctx_new(const struct collector *c, struct loop *l, collector_listen_fn listen,
                       void *userdata, struct collector_ctx **ret) {
         struct collector_ctx *ctx = calloc(1, sizeof(*ctx));

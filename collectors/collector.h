@@ -11,6 +11,7 @@
 
 #include "log.h"
 #include "loop.h"
+#include "privileged.h"
 #include "report.h"
 
 struct collector_ctx;
@@ -51,6 +52,10 @@ int collector_add_timer(struct collector_ctx *ctx, uint64_t usec, loop_timer_fn 
  * the caller's: the listener copies what it keeps. */
 void collector_emit(struct collector_ctx *ctx, const struct report_event *ev);
 
+/* What only root may read (privileged.h), as a readable fd the caller closes, or -errno: from
+ * the runner's privileged side when it has one, else produced in this process. */
+int collector_privileged_fd(struct collector_ctx *ctx, enum privileged_source s, const char *arg);
+
 /* log_* with "NAME: " in front; the _errno form appends strerror(-error), returns error. */
 void collector_log(const struct collector_ctx *ctx, enum log_level level, const char *fmt, ...)
         __attribute__((format(printf, 3, 4)));
@@ -66,6 +71,10 @@ typedef void (*collector_listen_fn)(const struct collector *c, const struct repo
 /* A context for c: l may be NULL (snapshot only), listen may be NULL. */
 int collector_ctx_new(const struct collector *c, struct loop *l, collector_listen_fn listen,
                       void *userdata, struct collector_ctx **ret);
+/* The runner's way to privileged sources, for every context made after: NULL (the default)
+ * produces them in-process. The daemon's worker routes them to its privileged parent. */
+typedef int (*collector_privileged_fn)(enum privileged_source s, const char *arg, void *userdata);
+void collector_set_privileged(collector_privileged_fn fn, void *userdata);
 /* Runs the collector's fini if init ran, then frees. Accepts NULL. */
 void collector_ctx_free(struct collector_ctx *ctx);
 /* Run c->init (if any) for this context. */
