@@ -226,6 +226,9 @@ int main(int argc, char **argv) {
         if (pid == 0) {
                 /* the agent goes with the harness, even when the harness aborts */
                 (void)prctl(PR_SET_PDEATHSIG, SIGTERM);
+                /* the harness stops it with SIGINT: a test run from a background job starts
+                 * with SIGINT ignored, which a shell script could not even trap */
+                (void)signal(SIGINT, SIG_DFL);
                 dup2(out_pipe[1], 1);
                 dup2(err_pipe[1], 2);
                 execv(argv[sep + 1], argv + sep + 1);
