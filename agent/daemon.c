@@ -143,8 +143,8 @@ static void report_dropped(struct daemon *d) {
         ev.dropped = (int64_t)st.dropped;
         json = model_dump(&report_event_desc, &ev, false);
         if (json && outbox_append_dropped(d->outbox, now, json, st.dropped, &seq) == 0)
-                log_warn("%s: %" PRIu64 " records were dropped to keep the outbox under its cap; "
-                         "the server is told",
+                log_warn("%s: %" PRIu64 " records were dropped (past the outbox's cap, or "
+                         "refused by the server); the server is told",
                          d->config.outbox_path, st.dropped);
         free(json);
 }
@@ -353,6 +353,10 @@ static void stop(struct daemon *d) {
                 close(d->lock_fd);
 }
 
+static int route_privileged(enum privileged_source s, const char *arg, void *userdata) {
+        return privsep_source(userdata, s, arg);
+}
+
 int daemon_run(struct agent_config *config, const char *config_path, bool check_only) {
         struct daemon d = {.config_path = config_path, .lock_fd = -1};
         int r;
@@ -381,6 +385,8 @@ int daemon_run(struct agent_config *config, const char *config_path, bool check_
                 stop(&d);
                 return r == -ESRCH || r == -EPERM ? DAEMON_EXIT_CONFIG : 1;
         }
+        /* what collectors cannot read as the agent's user, the parent gives them */
+        collector_set_privileged(route_privileged, d.privsep);
         r = start(&d);
         if (r == 0) {
                 log_info("running: agent %s reporting to %s", d.credential.agent_id,
@@ -389,6 +395,7 @@ int daemon_run(struct agent_config *config, const char *config_path, bool check_
                 r = loop_run(d.loop);
                 (void)privsep_notify(d.privsep, "STOPPING=1");
         }
+        collector_set_privileged(NULL, NULL);
         stop(&d);
         if (r < 0) {
                 log_error_errno(r, "the daemon stopped on an error");

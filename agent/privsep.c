@@ -24,11 +24,6 @@
 /* A parent that does not answer within this costs the worker one request, never its loop. */
 #define PRIVSEP_TIMEOUT_SEC 5
 
-struct privsep {
-        int fd;           /* -1: requests are answered in-process */
-        uint32_t last_id; /* of the last request sent */
-};
-
 /* systemd names the main process, the parent, in WATCHDOG_PID; the worker is the one that
  * pings (through PRIV_NOTIFY), so sd_watchdog_enabled() must say yes in the worker. */
 static void worker_watchdog(pid_t parent) {
@@ -188,39 +183,30 @@ int privsep_start(const char *user, struct privsep **ret) {
         struct passwd pw, *found = NULL;
         struct timeval timeout = {PRIVSEP_TIMEOUT_SEC, 0};
         sigset_t block, old;
-        struct privsep *p;
         char pwbuf[4096];
         pid_t parent, pid;
         int sv[2], e;
 
         if (!user || !*user)
                 return -EINVAL;
-        p = calloc(1, sizeof(*p));
-        if (!p)
-                return -ENOMEM;
-        p->fd = -1;
         if (geteuid() != 0) {
                 log_info("privileges are not separated: not started as root (uid %u); the "
                          "privileged requests are answered in-process",
                          (unsigned)geteuid());
-                *ret = p;
-                return 0;
+                return privsep_channel_new(-1, ret);
         }
         e = getpwnam_r(user, &pw, pwbuf, sizeof(pwbuf), &found);
         if (e != 0 || !found) {
-                free(p);
                 if (e != 0)
                         return log_error_errno(-e, "privsep: could not look up user '%s'", user);
                 log_error("privsep: no user '%s' to run the worker as", user);
                 return -ESRCH;
         }
         if (pw.pw_uid == 0 || pw.pw_gid == 0) {
-                free(p);
                 return log_error_errno(-EPERM, "privsep: the worker's user '%s' is root", user);
         }
         if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
                 e = -errno;
-                free(p);
                 return log_error_errno(e, "privsep: socketpair");
         }
         /* Blocked before fork, read from a signalfd by the parent's loop: a SIGCHLD or SIGTERM
@@ -239,12 +225,10 @@ int privsep_start(const char *user, struct privsep **ret) {
                 (void)sigprocmask(SIG_SETMASK, &old, NULL);
                 close(sv[0]);
                 close(sv[1]);
-                free(p);
                 return log_error_errno(e, "privsep: fork");
         }
         if (pid > 0) {
                 close(sv[1]);
-                free(p);
                 parent_main(sv[0], pid, pw.pw_uid);
         }
         close(sv[0]);
@@ -252,105 +236,10 @@ int privsep_start(const char *user, struct privsep **ret) {
         worker_watchdog(parent);
         if (worker_drop(&pw, parent) < 0)
                 _exit(EXIT_FAILURE); /* the parent exits with it */
-        p->fd = sv[1];
-        if (setsockopt(p->fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout)) < 0)
+        if (setsockopt(sv[1], SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout)) < 0)
                 log_warn("privsep: no timeout on the parent's replies: %s", strerror(errno));
-        *ret = p;
-        return 0;
-}
-
-/* --- the worker's requests --- */
-
-int privsep_transact_raw(struct privsep *p, uint32_t id, const void *req, size_t len, void *reply,
-                         size_t size, size_t *ret_len) {
-        _Alignas(struct privsep_hello_reply) unsigned char buf[PRIVSEP_MSG_MAX];
-        ssize_t n;
-
-        if (p->fd < 0) {
-                /* not separated: the same decoder and handlers, in this process */
-                size_t r = privsep_handle_request(req, len, buf);
-                if (r > size)
-                        return -EMSGSIZE;
-                memcpy(reply, buf, r);
-                *ret_len = r;
-                return 0;
-        }
-        if (send(p->fd, req, len, MSG_NOSIGNAL) < 0)
-                return errno == EPIPE ? -ECONNRESET : -errno;
-        for (;;) {
-                struct privsep_header h;
-
-                n = recv(p->fd, buf, sizeof(buf), MSG_TRUNC);
-                if (n < 0 && errno == EINTR)
-                        continue;
-                if (n < 0)
-                        return errno == EAGAIN || errno == EWOULDBLOCK ? -ETIMEDOUT : -errno;
-                if (n == 0)
-                        return -ECONNRESET;
-                if ((size_t)n > sizeof(buf) || (size_t)n > size || (size_t)n < sizeof(h))
-                        return -EBADMSG;
-                memcpy(&h, buf, sizeof(h));
-                if (h.id != id)
-                        continue; /* the late reply of a request that timed out */
-                memcpy(reply, buf, (size_t)n);
-                *ret_len = (size_t)n;
-                return 0;
-        }
-}
-
-/* One request of the table: its header filled, the reply checked against the table. */
-static int transact(struct privsep *p, enum privsep_request_type type, void *req, void *reply) {
-        const struct privsep_request_desc *d = &privsep_requests[type];
-        struct privsep_header h = {.type = type, .id = ++p->last_id}, rh;
-        size_t len = 0;
-        int e;
-
-        memcpy(req, &h, sizeof(h));
-        e = privsep_transact_raw(p, h.id, req, d->request_size, reply, d->reply_size, &len);
+        e = privsep_channel_new(sv[1], ret);
         if (e < 0)
-                return e;
-        memcpy(&rh, reply, sizeof(rh));
-        if (rh.type != type)
-                return -EBADMSG;
-        if (len == sizeof(rh) && rh.error < 0)
-                return rh.error;
-        return len == d->reply_size && rh.error == 0 ? 0 : -EBADMSG;
-}
-
-int privsep_hello(struct privsep *p, struct privsep_hello *ret) {
-        struct privsep_hello_request req = {{0}};
-        struct privsep_hello_reply reply;
-        int e;
-
-        if (!p)
-                return -EINVAL;
-        e = transact(p, PRIV_HELLO, &req, &reply);
-        if (e < 0)
-                return e;
-        if (!memchr(reply.hello.text, '\0', sizeof(reply.hello.text)))
-                return -EBADMSG;
-        *ret = reply.hello;
+                _exit(EXIT_FAILURE); /* out of memory at start: the parent exits with it */
         return 0;
-}
-
-int privsep_notify(struct privsep *p, const char *state) {
-        struct privsep_notify_request req = {{0}, {0}};
-        struct privsep_notify_reply reply;
-        size_t len;
-
-        if (!p || !state)
-                return -EINVAL;
-        len = strlen(state);
-        if (len == 0 || len >= sizeof(req.state))
-                return -EINVAL;
-        memcpy(req.state, state, len);
-        return transact(p, PRIV_NOTIFY, &req, &reply);
-}
-
-void privsep_free(struct privsep *p) {
-        if (!p)
-                return;
-        if (p->fd >= 0)
-                close(p->fd);
-        free(p);
 }

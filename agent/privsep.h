@@ -11,6 +11,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "privileged.h"
+
 /* The worker's handle on its parent (or, not started as root, on itself). */
 struct privsep;
 
@@ -43,6 +45,12 @@ int privsep_hello(struct privsep *p, struct privsep_hello *ret);
  * an assignment the parent does not pass on). */
 int privsep_notify(struct privsep *p, const char *state);
 #define PRIVSEP_NOTIFY_MAX 256
+/* A privileged source (collectors/privileged.h) as a readable fd: produced by the parent, which
+ * checks it against its fixed list (privileged_allowed) and keeps the capabilities the sources
+ * need; not separated, produced in-process. The fd or -errno (-EPERM: not on the list). Also
+ * from a child of the worker (a collector's snapshot run aside): requests from the worker's
+ * processes take turns on the channel. */
+int privsep_source(struct privsep *p, enum privileged_source s, const char *arg);
 /* Closes the channel (the parent then only waits for the worker to exit). Accepts NULL. */
 void privsep_free(struct privsep *p);
 

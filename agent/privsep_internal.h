@@ -11,6 +11,16 @@
 
 #include "privsep.h"
 
+struct privsep_shared;
+/* The worker's handle (privsep_channel.c). */
+struct privsep {
+        int fd;                        /* -1: requests are answered in-process */
+        struct privsep_shared *shared; /* shared with the worker's children */
+};
+
+/* A handle on fd (-1: in-process). 0 or -errno. */
+int privsep_channel_new(int fd, struct privsep **ret);
+
 /* The wire: one SOCK_SEQPACKET message per request and per reply, each a header and the fixed
  * body of its type. Both sides run on the same host from the same binary, so structs travel in
  * host byte order. */
@@ -18,6 +28,7 @@ enum privsep_request_type {
         PRIV_NONE = 0, /* never valid: a zeroed message is not a request */
         PRIV_HELLO,
         PRIV_NOTIFY,
+        PRIV_SOURCE,
         PRIV_REQUEST_MAX,
 };
 
@@ -47,6 +58,20 @@ struct privsep_notify_reply {
         struct privsep_header h;
 };
 
+/* PRIV_SOURCE: a privileged source (collectors/privileged.h) as an fd. */
+#define PRIVSEP_SOURCE_ARG_MAX 256
+struct privsep_source_request {
+        struct privsep_header h;
+        uint32_t source;                  /* enum privileged_source */
+        uint32_t unused;                  /* 0 */
+        char arg[PRIVSEP_SOURCE_ARG_MAX]; /* NUL-terminated, zeroes after it; "" for none */
+};
+
+/* PRIV_SOURCE's reply: the header alone, the fd beside it (SCM_RIGHTS). */
+struct privsep_source_reply {
+        struct privsep_header h;
+};
+
 /* No message is longer: the parent reads into a buffer one byte longer, so a longer one is
  * seen as truncated and refused. */
 #define PRIVSEP_MSG_MAX 4096
@@ -58,8 +83,9 @@ struct privsep_request_desc {
         size_t reply_size;   /* exactly, header included, on success */
         uint64_t caps;       /* capabilities the parent keeps for it (bit N = capability N) */
         const char *why;     /* why it needs them, for docs/privsep.md and the debug log */
-        /* Fill the reply's body (its header is the caller's); 0 or -errno. */
-        int (*handle)(const void *request, void *reply);
+        /* Fill the reply's body (its header is the caller's); 0 or -errno. A request answered
+         * with an fd puts it in *ret_fd (else left -1); it goes beside the reply. */
+        int (*handle)(const void *request, void *reply, int *ret_fd);
 };
 
 extern const struct privsep_request_desc privsep_requests[PRIV_REQUEST_MAX];
@@ -72,8 +98,8 @@ uint64_t privsep_parent_caps(void);
 /* Decode one message from the worker, run it and write the reply into reply (at least
  * PRIVSEP_MSG_MAX bytes). Anything malformed (size, type, header fields) gets an error reply,
  * never a crash. len may exceed PRIVSEP_MSG_MAX (a truncated read): that is refused too.
- * Returns the reply's length. */
-size_t privsep_handle_request(const void *msg, size_t len, void *reply);
+ * Returns the reply's length; an fd that goes beside it in *ret_fd (else -1). */
+size_t privsep_handle_request(const void *msg, size_t len, void *reply, int *ret_fd);
 
 /* Serve requests on fd until the worker exits, forwarding SIGTERM/SIGINT/SIGHUP to it; its
  * wait status in *ret_status. The parent's capabilities are already dropped, and those signals
@@ -83,9 +109,10 @@ int privsep_parent_run(int fd, pid_t worker, int *ret_status);
 /* Send one message as it is and wait for the reply carrying `id` (replies to earlier ids, late
  * after a timeout, are dropped); not separated, the decoder runs in-process. The reply, at most
  * `size` bytes, in reply and its length in *ret_len. For transact() and the tests, which send
- * malformed messages with it. 0 or -errno (-ETIMEDOUT, -ECONNRESET: the parent is gone). */
+ * malformed messages with it. An fd that came beside the reply in *ret_fd (else -1); ret_fd
+ * NULL closes it. 0 or -errno (-ETIMEDOUT, -ECONNRESET: the parent is gone). */
 int privsep_transact_raw(struct privsep *p, uint32_t id, const void *req, size_t len, void *reply,
-                         size_t size, size_t *ret_len);
+                         size_t size, size_t *ret_len, int *ret_fd);
 
 /* The fields of /proc/PID/status privilege separation is about. */
 struct privsep_status {

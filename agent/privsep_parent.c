@@ -3,6 +3,7 @@
  * server replies): every message is checked for size, type and fields before anything runs,
  * and a malformed one costs an error reply, never the parent. */
 #include <errno.h>
+#include <linux/capability.h>
 #include <stdbool.h>
 #include <signal.h>
 #include <stdio.h>
@@ -15,14 +16,16 @@
 
 #include "log.h"
 #include "loop.h"
+#include "privileged.h"
 #include "privsep_internal.h"
 
-static int handle_hello(const void *request, void *reply) {
+static int handle_hello(const void *request, void *reply, int *ret_fd) {
         struct privsep_hello_reply *r = reply;
         struct privsep_status st = {{0}, {0}, 0, 0, 0, 0, 0, 0};
         int e;
 
         (void)request; /* no arguments */
+        (void)ret_fd;
         e = privsep_read_status("/proc/self/status", &st);
         if (e < 0)
                 return e;
@@ -51,18 +54,28 @@ static bool notify_line_valid(const char *line, size_t len) {
         return true;
 }
 
-static int handle_notify(const void *request, void *reply) {
+/* The end of a string in a fixed field: its NUL, with nothing hidden after it (a fixed
+ * struct carries what it says); NULL when it is not such a string. */
+static const char *fixed_string_end(const char *field, size_t size) {
+        const char *end = memchr(field, '\0', size);
+
+        if (!end)
+                return NULL;
+        for (const char *z = end; z < field + size; z++)
+                if (*z)
+                        return NULL;
+        return end;
+}
+
+static int handle_notify(const void *request, void *reply, int *ret_fd) {
         const struct privsep_notify_request *r = request;
-        const char *end = memchr(r->state, '\0', sizeof(r->state));
+        const char *end = fixed_string_end(r->state, sizeof(r->state));
         int e;
 
         (void)reply; /* the header alone */
+        (void)ret_fd;
         if (!end || end == r->state)
                 return -EINVAL;
-        /* nothing hidden after the string: a fixed struct carries what it says */
-        for (const char *z = end; z < r->state + sizeof(r->state); z++)
-                if (*z)
-                        return -EINVAL;
         for (const char *line = r->state; line < end;) {
                 const char *nl = memchr(line, '\n', (size_t)(end - line));
                 size_t len = nl ? (size_t)(nl - line) : (size_t)(end - line);
@@ -82,10 +95,35 @@ static int handle_notify(const void *request, void *reply) {
         return e < 0 ? e : 0;
 }
 
+/* The source's own list decides (collectors/privileged.c: each entry says why); the worker's
+ * arg is a path only compared with that list, never opened unless it is on it. */
+static int handle_source(const void *request, void *reply, int *ret_fd) {
+        const struct privsep_source_request *r = request;
+        const char *end = fixed_string_end(r->arg, sizeof(r->arg));
+        const char *arg = end && end != r->arg ? r->arg : NULL;
+        int fd;
+
+        (void)reply; /* the header alone */
+        if (!end || r->unused != 0 || r->source >= PRIVILEGED_SOURCE_MAX)
+                return -EINVAL;
+        if (!privileged_allowed((enum privileged_source)r->source, arg)) {
+                /* the worker's text is not quoted: only its length is logged */
+                log_warn("privsep: refused the source '%s' with an argument of %zu bytes: not "
+                         "on the parent's list",
+                         privileged_source_to_string((enum privileged_source)r->source),
+                         (size_t)(end - r->arg));
+                return -EPERM;
+        }
+        fd = privileged_produce((enum privileged_source)r->source, arg);
+        if (fd < 0)
+                return fd;
+        *ret_fd = fd;
+        return 0;
+}
+
 /* The fixed table. A later issue adds a row (and its enum value, structs and handler); the
  * parent then keeps that row's capabilities, and docs/privsep.md gains the row. Planned:
- * reading /etc/shadow for the accounts collector (CAP_DAC_READ_SEARCH), opening the capture
- * handle for the network watch (CAP_NET_RAW, CAP_NET_ADMIN), deauthorizing a USB device
+ * opening the capture handle for the network watch (CAP_NET_RAW), deauthorizing a USB device
  * (writing /sys/bus/usb/devices/N/authorized: root's own write permission on sysfs). */
 const struct privsep_request_desc privsep_requests[PRIV_REQUEST_MAX] = {
         [PRIV_HELLO] =
@@ -109,6 +147,21 @@ const struct privsep_request_desc privsep_requests[PRIV_REQUEST_MAX] = {
                                "(NotifyAccess=main)",
                         .handle = handle_notify,
                 },
+        [PRIV_SOURCE] =
+                {
+                        .name = "source",
+                        .request_size = sizeof(struct privsep_source_request),
+                        .reply_size = sizeof(struct privsep_source_reply),
+                        .caps = (UINT64_C(1) << CAP_NET_ADMIN) | (UINT64_C(1) << CAP_SYS_PTRACE),
+                        .why = "what collectors cannot read unprivileged, from a fixed list "
+                               "(collectors/privileged.c): root-only files (owned by root: "
+                               "no capability); the nftables and iptables rulesets (the "
+                               "kernel answers those dumps only with CAP_NET_ADMIN, of the "
+                               "socket's opener and sender, so an fd cannot be lent); which "
+                               "program each process runs (/proc/PID/exe of another user's "
+                               "process needs CAP_SYS_PTRACE)",
+                        .handle = handle_source,
+                },
 };
 
 uint64_t privsep_parent_caps(void) {
@@ -131,11 +184,12 @@ static size_t error_reply(const struct privsep_header *h, int error, void *reply
         return sizeof(*out);
 }
 
-size_t privsep_handle_request(const void *msg, size_t len, void *reply) {
+size_t privsep_handle_request(const void *msg, size_t len, void *reply, int *ret_fd) {
         const struct privsep_request_desc *d;
         struct privsep_header h;
         int e;
 
+        *ret_fd = -1;
         if (len < sizeof(h)) {
                 log_warn("privsep: ignored a request of %zu bytes, shorter than a header", len);
                 return error_reply(NULL, -EBADMSG, reply);
@@ -156,7 +210,7 @@ size_t privsep_handle_request(const void *msg, size_t len, void *reply) {
                 return error_reply(&h, -EBADMSG, reply);
         }
         memset(reply, 0, d->reply_size);
-        e = d->handle(msg, reply);
+        e = d->handle(msg, reply, ret_fd);
         if (e < 0) {
                 log_warn_errno(e, "privsep: '%s' failed", d->name);
                 return error_reply(&h, e, reply);
@@ -176,8 +230,33 @@ struct parent {
         _Alignas(struct privsep_hello_reply) unsigned char reply[PRIVSEP_MSG_MAX];
 };
 
+/* A reply, and beside it (SCM_RIGHTS) the fd it answers with, if any. */
+static ssize_t send_with_fd(int sock, const void *buf, size_t len, int fd) {
+        union {
+                struct cmsghdr align;
+                char buf[CMSG_SPACE(sizeof(int))];
+        } control;
+        struct iovec iov = {.iov_base = (void *)(uintptr_t)buf, .iov_len = len};
+        struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
+
+        if (fd >= 0) {
+                struct cmsghdr *c;
+
+                memset(&control, 0, sizeof(control));
+                msg.msg_control = control.buf;
+                msg.msg_controllen = sizeof(control.buf);
+                c = CMSG_FIRSTHDR(&msg);
+                c->cmsg_level = SOL_SOCKET;
+                c->cmsg_type = SCM_RIGHTS;
+                c->cmsg_len = CMSG_LEN(sizeof(int));
+                memcpy(CMSG_DATA(c), &fd, sizeof(int));
+        }
+        return sendmsg(sock, &msg, MSG_DONTWAIT | MSG_NOSIGNAL);
+}
+
 static int on_request(struct loop_source *s, int fd, uint32_t revents, void *userdata) {
         struct parent *p = userdata;
+        int answer_fd;
 
         (void)revents;
         for (;;) {
@@ -197,10 +276,12 @@ static int on_request(struct loop_source *s, int fd, uint32_t revents, void *use
                         p->io = NULL;
                         return 0;
                 }
-                len = privsep_handle_request(p->msg, (size_t)n, p->reply);
-                if (send(fd, p->reply, len, MSG_DONTWAIT | MSG_NOSIGNAL) < 0 && errno != EPIPE)
+                len = privsep_handle_request(p->msg, (size_t)n, p->reply, &answer_fd);
+                if (send_with_fd(fd, p->reply, len, answer_fd) < 0 && errno != EPIPE)
                         /* a worker that sends without reading its replies loses them */
                         log_warn("privsep: dropped a reply: %s", strerror(errno));
+                if (answer_fd >= 0)
+                        close(answer_fd); /* the worker has its own copy now */
         }
 }
 

@@ -4,6 +4,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "log.h"
 #include "privsep_internal.h"
@@ -13,6 +14,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         static _Alignas(struct privsep_hello_reply) unsigned char reply[PRIVSEP_MSG_MAX];
         struct privsep_header in, out;
         uint8_t *msg;
+        int fd;
         size_t len;
 
         log_set_level(LOG_LEVEL_ERROR); /* every input is a warning otherwise */
@@ -21,7 +23,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         if (!msg)
                 return 0;
         memcpy(msg, data, size);
-        len = privsep_handle_request(msg, size, reply);
+        len = privsep_handle_request(msg, size, reply, &fd);
+        if (fd >= 0)
+                close(fd);
         memcpy(&out, reply, sizeof(out));
         if (out.error < 0) {
                 if (len != sizeof(out))

@@ -71,7 +71,7 @@ cat "$TMP/status-running"
 grep -q "^Daemon: *running" "$TMP/status-running" || fail "status while running"
 grep -qE "^Worker: *pid [0-9]+ uid=65534\(nobody\) gid=65534 effective=none permitted=none bounding=none no_new_privs=1" \
 	"$TMP/status-running" || fail "the worker's user and capabilities"
-grep -qE "^Parent: *pid [0-9]+ uid=0\(root\) real_uid=65534 gid=0 effective=none permitted=none" \
+grep -qE "^Parent: *pid [0-9]+ uid=0\(root\) real_uid=65534 gid=0 effective=cap_net_admin,cap_sys_ptrace permitted=cap_net_admin,cap_sys_ptrace bounding=cap_net_admin,cap_sys_ptrace no_new_privs=1" \
 	"$TMP/status-running" || fail "the parent's user and capabilities"
 
 # revoked on the server: the agent stops sending, says why, and status says so; the token

@@ -29,9 +29,9 @@
 #include "privsep.h"
 #include "privsep_internal.h"
 
-/* The capabilities the parent keeps today (docs/privsep.md): none, no request needs one. A
- * new request row that needs one changes this line on purpose. */
-#define DOCUMENTED_PARENT_CAPS ((uint64_t)0)
+/* The capabilities the parent keeps today (docs/privsep.md): those of PRIV_SOURCE. A new
+ * request row that needs one changes this line on purpose. */
+#define DOCUMENTED_PARENT_CAPS ((UINT64_C(1) << CAP_NET_ADMIN) | (UINT64_C(1) << CAP_SYS_PTRACE))
 
 static uid_t nobody_uid;
 /* NOTIFY_SOCKET of the next start(), when set */
@@ -123,7 +123,10 @@ static int worker_is_dropped(struct privsep *p) {
         CHECK(h.cap_permitted == DOCUMENTED_PARENT_CAPS, 25);
         snprintf(text, sizeof(text), "uid=0(root) real_uid=%u gid=0 ", (unsigned)nobody_uid);
         CHECK(strstr(h.text, text), 26);
-        CHECK(strstr(h.text, "effective=none permitted=none bounding=none no_new_privs=1"), 27);
+        CHECK(privsep_caps_text(DOCUMENTED_PARENT_CAPS, caps, sizeof(caps)) == 0, 27);
+        snprintf(text, sizeof(text), "effective=%s permitted=%s bounding=%s no_new_privs=1", caps,
+                 caps, caps);
+        CHECK(strstr(h.text, text), 27);
         snprintf(parent_status, sizeof(parent_status), "/proc/%d/status", (int)getppid());
         snprintf(caps, sizeof(caps), "%016" PRIx64, DOCUMENTED_PARENT_CAPS);
         CHECK(field_is(parent_status, "CapEff", caps), 28);
@@ -159,7 +162,7 @@ static int worker_sends_garbage(struct privsep *p) {
                 memset(msg, 0xa5, sizeof(msg));
                 memcpy(msg, &hd, sizeof(hd));
                 CHECK(privsep_transact_raw(p, cases[i].id, msg, cases[i].len, &reply, sizeof(reply),
-                                           &len) == 0,
+                                           &len, NULL) == 0,
                       30);
                 CHECK(len == sizeof(reply), 31);
                 if (reply.error != cases[i].want) {
@@ -520,6 +523,16 @@ static void test_bad_users(void **state) {
         assert_int_equal(waitpid(-1, NULL, WNOHANG), -1);
 }
 
+/* The decoder, an fd it answers with closed. */
+static size_t handle(const void *msg, size_t len, void *reply) {
+        int fd;
+        size_t n = privsep_handle_request(msg, len, reply, &fd);
+
+        if (fd >= 0)
+                close(fd);
+        return n;
+}
+
 /* The decoder alone, in this process: every malformed shape gets its error, and a good
  * request its full reply. (The fuzz target covers the rest.) */
 static void test_decoder(void **state) {
@@ -529,31 +542,48 @@ static void test_decoder(void **state) {
         const struct privsep_hello_reply *hr = (const void *)reply;
 
         (void)state;
-        assert_int_equal(privsep_handle_request(&req, sizeof(req), reply),
-                         sizeof(struct privsep_hello_reply));
+        assert_int_equal(handle(&req, sizeof(req), reply), sizeof(struct privsep_hello_reply));
         assert_int_equal(h->error, 0);
         assert_int_equal(h->id, 42);
         assert_int_equal(hr->hello.pid, getpid());
         assert_non_null(memchr(hr->hello.text, '\0', sizeof(hr->hello.text)));
-        assert_int_equal(privsep_handle_request(&req, 0, reply), sizeof(*h));
+        assert_int_equal(handle(&req, 0, reply), sizeof(*h));
         assert_int_equal(h->error, -EBADMSG);
-        assert_int_equal(privsep_handle_request(&req, PRIVSEP_MSG_MAX + 1, reply), sizeof(*h));
+        assert_int_equal(handle(&req, PRIVSEP_MSG_MAX + 1, reply), sizeof(*h));
         assert_int_equal(h->error, -EBADMSG);
         req.h.type = 1000;
-        assert_int_equal(privsep_handle_request(&req, sizeof(req), reply), sizeof(*h));
+        assert_int_equal(handle(&req, sizeof(req), reply), sizeof(*h));
         assert_int_equal(h->error, -EOPNOTSUPP);
         assert_int_equal(h->id, 42);
         /* notify: a state not NUL-terminated, or with bytes hidden after its NUL */
         {
                 struct privsep_notify_request n = {{PRIV_NOTIFY, 43, 0, 0}, {0}};
                 memcpy(n.state, "READY=1", 7);
-                assert_int_equal(privsep_handle_request(&n, sizeof(n), reply), sizeof(*h));
+                assert_int_equal(handle(&n, sizeof(n), reply), sizeof(*h));
                 assert_int_equal(h->error, 0); /* not run by systemd: nothing to tell */
                 n.state[100] = 'x';
-                privsep_handle_request(&n, sizeof(n), reply);
+                handle(&n, sizeof(n), reply);
                 assert_int_equal(h->error, -EINVAL);
                 memset(n.state, 'A', sizeof(n.state));
-                privsep_handle_request(&n, sizeof(n), reply);
+                handle(&n, sizeof(n), reply);
+                assert_int_equal(h->error, -EINVAL);
+        }
+        /* source: the list decides; a field with hidden bytes or an unknown source is refused */
+        {
+                struct privsep_source_request q = {
+                        {PRIV_SOURCE, 44, 0, 0}, PRIVILEGED_FILE, 0, {0}};
+                memcpy(q.arg, "/etc/passwd", 11);
+                handle(&q, sizeof(q), reply);
+                assert_int_equal(h->error, -EPERM);
+                memcpy(q.arg, "/etc/shadow", 11);
+                assert_int_equal(handle(&q, sizeof(q), reply), sizeof(struct privsep_source_reply));
+                assert_int_equal(h->error, 0);
+                q.arg[200] = 'x';
+                handle(&q, sizeof(q), reply);
+                assert_int_equal(h->error, -EINVAL);
+                q.arg[200] = 0;
+                q.source = PRIVILEGED_SOURCE_MAX;
+                handle(&q, sizeof(q), reply);
                 assert_int_equal(h->error, -EINVAL);
         }
         /* every row of the table is complete */
