@@ -45,6 +45,7 @@ static const char *const stmt_sql[OUTBOX_STMT_MAX] = {
                 "SELECT seq, length(body) FROM record WHERE kind = 0 ORDER BY seq LIMIT 1",
         [OUTBOX_OLDEST] = "SELECT seq, length(body) FROM record ORDER BY seq LIMIT 1",
         [OUTBOX_DELETE_ONE] = "DELETE FROM record WHERE seq = ?1",
+        [OUTBOX_RECORD_LEN] = "SELECT length(body) FROM record WHERE seq = ?1",
         [OUTBOX_ACK_BYTES] = "SELECT total(length(body)) FROM record WHERE seq <= ?1",
         [OUTBOX_ACK_DELETE] = "DELETE FROM record WHERE seq <= ?1",
         [OUTBOX_PEEK] = "SELECT seq, kind, time, body FROM record ORDER BY seq LIMIT ?1",

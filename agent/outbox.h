@@ -73,5 +73,11 @@ void outbox_records_free(struct outbox_record *r, size_t n); /* accepts NULL */
  * and believed only up to what was sent). Returns the number of records deleted, or -errno. */
 int outbox_ack(struct outbox *o, uint64_t acked_seq);
 
+/* The server refused record seq for what it is (400 "invalid record": a body it cannot take,
+ * which no retry changes): delete it and count it with the dropped ones, so the "dropped N"
+ * event tells the server of the gap and the records behind it flow again. Only a record an
+ * outbox_peek returned. 0, -ENOENT (no such record: already gone) or -errno. */
+int outbox_reject(struct outbox *o, uint64_t seq);
+
 /* What `status` shows, and the count for the "dropped N" event. 0 or -errno. */
 int outbox_stats(struct outbox *o, struct outbox_stats *ret);

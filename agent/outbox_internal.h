@@ -24,6 +24,7 @@ enum outbox_stmt {
         OUTBOX_OLDEST_SNAPSHOT,
         OUTBOX_OLDEST,
         OUTBOX_DELETE_ONE,
+        OUTBOX_RECORD_LEN,
         OUTBOX_ACK_BYTES,
         OUTBOX_ACK_DELETE,
         OUTBOX_PEEK,

@@ -287,6 +287,39 @@ int outbox_ack(struct outbox *o, uint64_t acked_seq) {
         return r < 0 ? r : deleted;
 }
 
+int outbox_reject(struct outbox *o, uint64_t seq) {
+        sqlite3_stmt *st;
+        struct meta m = {0};
+        uint64_t len = 0;
+        int rc, r;
+
+        if (!o || seq == 0 || seq > o->sent_max)
+                return -EINVAL;
+        r = outbox_exec(o, OUTBOX_BEGIN, "begin");
+        if (r < 0)
+                return r;
+        r = meta_get(o, &m);
+        st = o->stmt[OUTBOX_RECORD_LEN];
+        sqlite3_bind_int64(st, 1, (sqlite3_int64)seq);
+        if (r == 0) {
+                rc = sqlite3_step(st);
+                if (rc == SQLITE_ROW)
+                        len = (uint64_t)sqlite3_column_int64(st, 0);
+                else
+                        r = rc == SQLITE_DONE ? -ENOENT : outbox_errno(o, rc, "find the record");
+                sqlite3_reset(st);
+        }
+        sqlite3_bind_int64(o->stmt[OUTBOX_DELETE_ONE], 1, (sqlite3_int64)seq);
+        if (r == 0)
+                r = outbox_exec(o, OUTBOX_DELETE_ONE, "delete the refused record");
+        if (r == 0) {
+                m.bytes -= len < m.bytes ? len : m.bytes;
+                m.dropped++;
+                r = meta_set(o, &m);
+        }
+        return txn_end(o, r);
+}
+
 int outbox_stats(struct outbox *o, struct outbox_stats *ret) {
         struct outbox_stats s = {0};
         struct meta m = {0};

@@ -15,3 +15,9 @@ int server_answer_acked(const char *buf, size_t len, uint64_t *ret);
  * -EINVAL (an enrollment with bad fields), logged. */
 int server_answer_enrollment(const char *server, const char *buf, size_t len,
                              struct credential *ret);
+
+/* A 400 answer that refuses the records for what they are, which no retry changes:
+ * {"error": "invalid record" or "malformed JSON", "detail": ...}. 1 when it is one, with
+ * *ret_index the index of the record "detail" names ("records[N]..."), or SIZE_MAX when it
+ * names none; 0 when the answer is something else (to be retried). */
+int server_answer_refused(const char *buf, size_t len, size_t *ret_index);

@@ -36,6 +36,11 @@ struct uplink {
         enum uplink_state state;
         char *body;
         size_t body_len;
+        uint64_t sent[BATCH_MAX_RECORDS]; /* the seqs of the batch on the wire, in order */
+        size_t n_sent;
+        /* a batch up to this seq was refused without naming its record: one record a batch
+         * until that one is found or all up to here are acknowledged; 0: not probing */
+        uint64_t probe_upto;
         char curl_error[CURL_ERROR_SIZE];
         struct http_answer answer;
         struct uplink_status status;
@@ -152,6 +157,44 @@ static void failed(struct uplink *u, const char *why, unsigned retry_after) {
         wait_s(u, delay);
 }
 
+/* The server refused the batch for what a record in it is (a body it cannot take: a newer
+ * agent's field, an encoding fault); resending it would be refused forever and hold back every
+ * record behind it. The record the answer names goes (counted as dropped, so the server hears
+ * of the gap); when none is named, records go one a batch until the refused one is alone.
+ * false: not such an answer. */
+static bool refused(struct uplink *u, const char *text) {
+        size_t index;
+        uint64_t seq;
+        int r;
+
+        if (server_answer_refused(u->answer.buf, u->answer.len, &index) != 1)
+                return false;
+        if (index >= u->n_sent && u->n_sent > 1) {
+                if (!u->probe_upto)
+                        log_warn("uplink: the server refused a batch of %zu records (%s) "
+                                 "without naming one: sending them one by one",
+                                 u->n_sent, text);
+                u->probe_upto = u->sent[u->n_sent - 1];
+                u->state = UPLINK_WAITING;
+                (void)loop_timer_set(u->retry_timer, 0);
+                return true;
+        }
+        seq = u->sent[index < u->n_sent ? index : 0];
+        r = outbox_reject(u->outbox, seq);
+        if (r < 0 && r != -ENOENT)
+                return false; /* kept: retried as any failure */
+        u->probe_upto = 0;    /* found: whole batches again */
+        log_error("uplink: the server refused record %" PRIu64 " (%s); it is deleted from the "
+                  "outbox and counted as dropped, the records behind it go on",
+                  seq, text);
+        snprintf(u->status.last_error, sizeof(u->status.last_error),
+                 "record %" PRIu64 " refused: %s", seq, text);
+        changed(u);
+        u->state = UPLINK_WAITING;
+        (void)loop_timer_set(u->retry_timer, 0);
+        return true;
+}
+
 static void answered(struct uplink *u, CURLcode result) {
         char why[sizeof(u->status.last_error)], text[256];
         curl_off_t retry_after = 0;
@@ -188,6 +231,8 @@ static void answered(struct uplink *u, CURLcode result) {
                         log_info("uplink: the server is reachable again");
                 u->status.failures = 0;
                 u->status.last_error[0] = '\0';
+                if (acked >= u->probe_upto)
+                        u->probe_upto = 0;
                 changed(u);
                 /* more may be waiting: the next batch at once, from the loop */
                 u->state = UPLINK_WAITING;
@@ -196,6 +241,8 @@ static void answered(struct uplink *u, CURLcode result) {
         }
         http_client_error_text(&u->answer, text, sizeof(text));
         snprintf(why, sizeof(why), "server answered %ld: %s", code, text);
+        if (code == 400 && refused(u, text))
+                return;
         if ((code == 403 && strstr(u->answer.buf, "\"agent revoked\"")) ||
             (code == 409 && strstr(u->answer.buf, "\"seq reused\""))) {
                 /* retrying cannot help either: the server refuses this agent, or holds these
@@ -269,7 +316,8 @@ static void send_batch(struct uplink *u) {
 
         if (u->state == UPLINK_SENDING || u->state == UPLINK_STOPPED)
                 return;
-        r = outbox_peek(u->outbox, BATCH_MAX_RECORDS, BATCH_MAX_BYTES, &recs, &n);
+        r = outbox_peek(u->outbox, u->probe_upto ? 1 : BATCH_MAX_RECORDS, BATCH_MAX_BYTES, &recs,
+                        &n);
         if (r < 0) {
                 snprintf(why, sizeof(why), "cannot read the outbox: %s", strerror(-r));
                 failed(u, why, 0);
@@ -280,6 +328,9 @@ static void send_batch(struct uplink *u) {
                 return;
         }
         r = build_body(u, recs, n);
+        u->n_sent = n;
+        for (size_t i = 0; i < n; i++)
+                u->sent[i] = recs[i].seq;
         outbox_records_free(recs, n);
         if (r < 0) {
                 failed(u, "out of memory", 0);

@@ -14,6 +14,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         struct credential c;
         char text[256];
         uint64_t seq;
+        size_t index;
 
         if (size > HTTP_CLIENT_MAX_ANSWER)
                 return 0;
@@ -21,6 +22,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         a.buf[size] = '\0';
         a.len = size;
         (void)server_answer_acked(a.buf, a.len, &seq);
+        (void)server_answer_refused(a.buf, a.len, &index);
         if (server_answer_enrollment("https://server.example", a.buf, a.len, &c) == 0) {
                 if (strlen(c.agent_id) != 32 || strlen(c.credential) != 97)
                         abort();
