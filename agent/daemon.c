@@ -4,6 +4,7 @@
  * while the server is away, and nothing the server said it stored is kept. */
 #include "daemon.h"
 
+#include <curl/curl.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -385,6 +386,12 @@ int daemon_run(struct agent_config *config, const char *config_path, bool check_
                 stop(&d);
                 return r == -ESRCH || r == -EPERM ? DAEMON_EXIT_CONFIG : 1;
         }
+        /* the worker alone sets up TLS (main.c leaves it to `run`), before any thread */
+        if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {
+                log_error("cannot initialise libcurl");
+                stop(&d);
+                return 1;
+        }
         /* what collectors cannot read as the agent's user, the parent gives them */
         collector_set_privileged(route_privileged, d.privsep);
         r = start(&d);
@@ -397,6 +404,7 @@ int daemon_run(struct agent_config *config, const char *config_path, bool check_
         }
         collector_set_privileged(NULL, NULL);
         stop(&d);
+        curl_global_cleanup();
         if (r < 0) {
                 log_error_errno(r, "the daemon stopped on an error");
                 return 1;

@@ -334,13 +334,14 @@ int main(int argc, char **argv) {
                 }
         }
         log_setup("counterguard-agent", level);
-        /* once, before anything could start a thread */
-        if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
-                return 1;
         if (optind >= argc) {
                 usage(stderr);
                 return EXIT_USAGE;
         }
+        /* once, before anything could start a thread; `run` does it in its worker only, so
+         * the privileged parent never initialises TLS (nor holds its pages) */
+        if (strcmp(argv[optind], "run") != 0 && curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
+                return 1;
         for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
                 if (strcmp(argv[optind], commands[i].name) != 0)
                         continue;
