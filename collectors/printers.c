@@ -13,9 +13,9 @@
 #include "timefmt.h"
 
 /* libcups' own limit on connecting and on each read: a cupsd that accepts and says nothing */
-#define PRINTERS_QUERY_MS 5000
+#define PRINTERS_QUERY_MS 3000
 /* the whole snapshot, in its child, before it is killed */
-#define PRINTERS_TIMEOUT_MS 8000
+#define PRINTERS_TIMEOUT_MS 6000
 /* how often `watch` asks CUPS for its queues */
 #define PRINTERS_POLL_USEC UINT64_C(5000000)
 
@@ -126,7 +126,7 @@ static void on_answer(struct collector_aside *a, struct report *r, const char *f
         if (w->have_last)
                 diff(w, r);
         else
-                collector_log(w->ctx, LOG_LEVEL_DEBUG, "%zu print queues known", r->n_printers);
+                collector_log(w->ctx, LOG_LEVEL_INFO, "%zu print queues known", r->n_printers);
         report_free(&w->last);
         w->last = *r; /* taken */
         report_init(r);

@@ -160,7 +160,7 @@ static void on_answer(struct collector_aside *a, struct report *r, const char *f
         if (w->have_last)
                 diff(w, r);
         else
-                collector_log(w->ctx, LOG_LEVEL_DEBUG, "%zu scanners known", r->n_scanners);
+                collector_log(w->ctx, LOG_LEVEL_INFO, "%zu scanners known", r->n_scanners);
         report_free(&w->last);
         w->last = *r;
         report_init(r);

@@ -83,3 +83,15 @@ sane_test_config() {
 	[ -f /etc/sane.d/test.conf ] && cp /etc/sane.d/test.conf "$d/"
 	export SANE_CONFIG_DIR="$d"
 }
+
+# sane_hang_backend: adds `hang` to SANE_CONFIG_DIR's backends, a SANE backend (built here
+# from tests/lib/sane-hang.c) whose discovery never returns; LD_LIBRARY_PATH lets SANE's dll
+# backend find it.
+sane_hang_backend() {
+	need cc
+	mkdir -p "$TMP/sane-lib"
+	cc -shared -fPIC -o "$TMP/sane-lib/libsane-hang.so.1" "$SRCDIR/tests/lib/sane-hang.c" ||
+		fail "cannot build the hanging SANE backend"
+	echo hang >>"$SANE_CONFIG_DIR/dll.conf"
+	export LD_LIBRARY_PATH="$TMP/sane-lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+}
