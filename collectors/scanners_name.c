@@ -50,13 +50,14 @@ void scanners_name_parse(const char *name, struct scanners_name *ret) {
 
         ret->connection = "other";
         ret->busnum = ret->devnum = REPORT_UNSET;
-        if (libusb_address(name, ret) || strstr(name, "/dev/usb") || strstr(name, ":usb:")) {
-                ret->connection = "usb";
-                return;
-        }
+        /* first: "net:HOST:epson2:libusb:001:005" is on another PC's USB bus, not ours */
         for (const char *const *b = network_backends; *b; b++)
-                if (strlen(*b) == backend && strncasecmp(name, *b, backend) == 0)
+                if (strlen(*b) == backend && strncasecmp(name, *b, backend) == 0) {
                         ret->connection = "network";
-        if (strstr(name, "http://") || strstr(name, "https://"))
+                        return;
+                }
+        if (libusb_address(name, ret) || strstr(name, "/dev/usb") || strstr(name, ":usb:"))
+                ret->connection = "usb";
+        else if (strstr(name, "http://") || strstr(name, "https://"))
                 ret->connection = "network";
 }
