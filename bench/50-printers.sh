@@ -84,20 +84,30 @@ for run in $(seq 5); do
 	for mode in hang ok; do
 		SANE_CONFIG_DIR="$TMP/sane-$mode" CUPS_SERVER="$TMP/nobody.sock" \
 			umockdev-wrapper "$HARNESS" "$TMP/events" before:"$TMP/root" "${steps[@]}" \
-			-- "$AGENT" watch >"$TMP/steps" 2>"$TMP/log" || { cat "$TMP/steps" "$TMP/log"; fail "harness"; }
-		awk '/^(add|remove):/ { print $3 }' "$TMP/steps" >>"$TMP/lat.$mode"
+			-- "$AGENT" -v watch >"$TMP/steps" 2>"$TMP/log" || { cat "$TMP/steps" "$TMP/log"; fail "harness"; }
+		awk '/^(add|remove):/ { sub(/:.*/, "", $1); print $1, $3 }' "$TMP/steps" >>"$TMP/lat.$mode"
 	done
 done
 "$PY" - "$TMP/lat.hang" "$TMP/lat.ok" <<'PY'
 import statistics, sys
-hang = [float(x) for x in open(sys.argv[1])]
-ok = [float(x) for x in open(sys.argv[2])]
+def load(path):
+    out = {"add": [], "remove": []}
+    for line in open(path):
+        kind, ms = line.split()
+        out[kind].append(float(ms))
+    return out
+hang, ok = load(sys.argv[1]), load(sys.argv[2])
 def q(v, p):
     v = sorted(v)
     return v[min(len(v) - 1, int(p * len(v)))]
 print(f"{'udev event to JSON line (ms, after the last uevent)':<56} {'events':>6} {'min':>6} {'median':>7} {'p95':>6} {'max':>6} {'ratio':>7}")
-for name, v in (("watch, SANE discovery hanging", hang), ("watch, SANE answering (anchor)", ok)):
-    ratio = "" if v is hang else f"{statistics.median(v) / statistics.median(hang):6.2f}x"
-    print(f"{name:<56} {len(v):>6} {min(v):>6.1f} {statistics.median(v):>7.1f} {q(v, .95):>6.1f} {max(v):>6.1f} {ratio:>7}")
-print("goal: under 10 ms while SANE hangs:", "met" if q(hang, .95) < 10 else "NOT met")
+for kind in ("remove", "add"):
+    for name, d in ((f"{kind}, SANE discovery hanging", hang), (f"{kind}, SANE answering (anchor)", ok)):
+        v = d[kind]
+        ratio = "" if d is hang else f"{statistics.median(v) / statistics.median(hang[kind]):6.2f}x"
+        print(f"{name:<56} {len(v):>6} {min(v):>6.1f} {statistics.median(v):>7.1f} {q(v, .95):>6.1f} {max(v):>6.1f} {ratio:>7}")
+# an add is held up to USB_SETTLE_USEC (8 ms after its last uevent) on purpose, for its
+# interfaces to appear; a remove is reported at once
+print(f"goal under 10 ms while SANE hangs: removes p95 {q(hang['remove'], .95):.1f} ms; adds p95 "
+      f"{q(hang['add'], .95):.1f} ms, of which up to 8 ms is the usb collector's settle wait")
 PY
