@@ -2,7 +2,8 @@
 # `inventory` with a real cupsd (its own configuration and socket, queues added with lpadmin)
 # and SANE's test backend, on a umockdev testbed: every queue with its URI, address, state,
 # default and location (Vietnamese text); the usb:// queue tied to the EPSON MFP's USB device
-# by its serial, with the MFP's scanner on the same port; the HP printer without a queue
+# by its serial, with the MFP's scanner on the same port; a queue without a serial in its URI
+# tied by make and model; the HP printer without a queue
 # listed as such; JSON matches the schema; the table is aligned.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib-printers.sh"
@@ -10,7 +11,8 @@ need umockdev-run
 need scanimage
 cups_start
 sane_test_config
-bed=$(usbfixture stick printer scanner mfp)   # HP at 1-2, Canon at 1-3, EPSON at 1-4
+# HP at 1-2, Canon at 1-3, EPSON at 1-4, a Brother (no interface nodes) at 1-5
+bed=$(usbfixture stick printer scanner mfp unbound_printer)
 
 lpadd mfp 'usb://EPSON/L3150%20Series?serial=58344B3033303637&interface=1' \
 	-L 'Quầy 3 – Bộ phận Một cửa' -D 'Máy in đa năng'
@@ -19,6 +21,8 @@ lpadd sock 'socket://[2001:db8::7]:9100'
 lpadd off 'lpd://192.0.2.20/queue'
 cupsdisable off
 lpadd gone 'usb://Canon/LBP2900?serial=NOTPLUGGED'
+# no serial in the URI: tied by make and model, the only printer that has them
+lpadd brother 'usb://Brother/HL-2030%20series'
 lpadmin -d net
 
 umockdev-run -d "$bed" -- "$AGENT" inventory --only printers,scanners --format json >"$TMP/inv.json"
@@ -27,6 +31,7 @@ validate "$TMP/inv.json"
 # name -> "connection|address|state|default|accepting|usb_port|usb_serial|location"
 jget "$TMP/inv.json" '"\n".join("%s %s|%s|%s|%s|%s|%s|%s|%s" % (p.get("name", "(no queue)"), p.get("connection"), p.get("address"), p.get("state"), p.get("is_default"), p.get("accepting"), p.get("usb_port"), p.get("usb_serial"), p.get("location")) for p in d["printers"])' >"$TMP/got"
 cat >"$TMP/want" <<'WANT'
+brother usb|None|idle|False|True|1-5|L5J123456|None
 gone usb|None|idle|False|True|None|None|None
 mfp usb|None|idle|False|True|1-4|58344B3033303637|Quầy 3 – Bộ phận Một cửa
 net network|192.0.2.10:631|idle|True|True|None|None|None
@@ -60,7 +65,7 @@ diff -u "$TMP/want" "$TMP/got" || fail "scanner list differs"
 # the table: both sections, every column aligned
 umockdev-run -d "$bed" -- "$AGENT" inventory --only printers,scanners >"$TMP/table"
 cat "$TMP/table"
-grep -q '^Printers: 6$' "$TMP/table" || fail "table count line"
+grep -q '^Printers: 7$' "$TMP/table" || fail "table count line"
 grep -q '^Scanners: 4$' "$TMP/table" || fail "table scanner count"
 "$PY" "$SRCDIR/tests/lib/aligned.py" "$TMP/table" || fail "table not aligned"
 echo "printers ok"
