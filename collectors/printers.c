@@ -61,11 +61,26 @@ static const struct report_printer *find(const struct report *r, const char *nam
         return NULL;
 }
 
-static bool same(const struct report_printer *a, const struct report_printer *b) {
-        char *ja = model_dump(&report_printer_desc, a, false);
-        char *jb = model_dump(&report_printer_desc, b, false);
-        bool eq = ja && jb && strcmp(ja, jb) == 0;
+/* "stopped" or not: a queue printing a job (idle -> processing -> idle) and its passing
+ * reasons (media-empty, toner-low) are its work, not a change of the inventory. */
+static bool is_stopped(const struct report_printer *p) {
+        return p->state && strcmp(p->state, "stopped") == 0;
+}
 
+static bool same(const struct report_printer *a, const struct report_printer *b) {
+        struct report_printer x = *a, y = *b;
+        char *ja, *jb;
+        bool eq;
+
+        if (is_stopped(a) != is_stopped(b))
+                return false;
+        /* shallow copies without the transient facts: dumped, never freed */
+        x.state = y.state = NULL;
+        x.state_reasons = y.state_reasons = NULL;
+        x.n_state_reasons = y.n_state_reasons = 0;
+        ja = model_dump(&report_printer_desc, &x, false);
+        jb = model_dump(&report_printer_desc, &y, false);
+        eq = ja && jb && strcmp(ja, jb) == 0;
         free(ja);
         free(jb);
         return eq;
