@@ -3,7 +3,8 @@
 # 1. Snapshot time of `counterguard-agent inventory --only printers,scanners --format json`
 #    against a private cupsd with 50 queues and SANE's test backend, beside what an IT
 #    officer would run for the same facts, `lpstat -v` and `scanimage -L` (same cupsd, same
-#    SANE configuration), in the same run, interleaved, RUNS runs each: min/median/max, ratio.
+#    SANE configuration), in the same run, interleaved, RUNS runs each: min/median/max, ratio;
+#    and with this machine's own SANE configuration, the agent's scanners beside scanimage -L.
 # 2. The time to handle a udev event while a SANE discovery hangs (a backend whose
 #    sane_get_devices never returns): `watch` under umockdev, 10 devices plugged and
 #    unplugged; the latency from the device's last uevent to its JSON line, with the hanging
@@ -63,6 +64,27 @@ for k, v in times.items():
     ratio = "" if k.startswith("counterguard") else f"{statistics.median(v) / ours:6.2f}x"
     print(f"{k:<56} {len(v):>4} {min(v):>8.1f} {statistics.median(v):>8.1f} {max(v):>8.1f} {ratio:>7}")
 print("(ratio: the anchor's median over ours; above 1 means the agent is faster)")
+PY
+
+# --- 1b: SANE with this machine's own configuration (every backend of /etc/sane.d/dll.conf):
+# the agent asks local backends only, scanimage -L asks all (the net backend too); 5 runs ---
+SANE_CONFIG_DIR= "$PY" - 5 "$AGENT" <<'PY'
+import os, statistics, subprocess, sys, time
+os.environ.pop("SANE_CONFIG_DIR", None)
+runs, agent = int(sys.argv[1]), sys.argv[2]
+cmds = {"counterguard-agent inventory --only scanners": [agent, "inventory", "--only", "scanners", "--format", "json"],
+        "scanimage -L": ["scanimage", "-L"]}
+times = {k: [] for k in cmds}
+for _ in range(runs):
+    for k, c in cmds.items():
+        t0 = time.monotonic()
+        subprocess.run(c, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        times[k].append((time.monotonic() - t0) * 1000)
+ours = statistics.median(times["counterguard-agent inventory --only scanners"])
+print(f"{'SANE, the system configuration':<56} {'runs':>4} {'min ms':>8} {'median':>8} {'max':>8} {'ratio':>7}")
+for k, v in times.items():
+    ratio = "" if k.startswith("counterguard") else f"{statistics.median(v) / ours:6.1f}x"
+    print(f"{k:<56} {len(v):>4} {min(v):>8.1f} {statistics.median(v):>8.1f} {max(v):>8.1f} {ratio:>7}")
 PY
 
 # --- 2: udev events while SANE hangs ---
