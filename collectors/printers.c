@@ -16,8 +16,10 @@
 #define PRINTERS_QUERY_MS 3000
 /* the whole snapshot, in its child, before it is killed */
 #define PRINTERS_TIMEOUT_MS 6000
-/* how often `watch` asks CUPS for its queues */
-#define PRINTERS_POLL_USEC UINT64_C(5000000)
+/* how often `watch` asks CUPS for its queues; less often while it is not there (a PC
+ * without a print service forks a query every 30 s, not every 5) */
+#define PRINTERS_POLL_USEC      UINT64_C(5000000)
+#define PRINTERS_POLL_IDLE_USEC UINT64_C(30000000)
 
 extern const struct collector collector_printers;
 
@@ -47,11 +49,12 @@ struct printers_watch {
         bool failing; /* the last query failed: said once, not every poll */
 };
 
-static bool service_missing(const struct report *r) {
+/* Why the print service gave no list (printers_cups.c's missing[] "printers"), or NULL. */
+static const char *service_failure(const struct report *r) {
         for (size_t i = 0; i < r->n_missing; i++)
                 if (strcmp(r->missing[i].fact, "printers") == 0)
-                        return true;
-        return false;
+                        return r->missing[i].reason ? r->missing[i].reason : "print service failed";
+        return NULL;
 }
 
 static const struct report_printer *find(const struct report *r, const char *name) {
@@ -124,14 +127,18 @@ static void on_answer(struct collector_aside *a, struct report *r, const char *f
 
         collector_aside_free(a);
         w->aside = NULL;
-        (void)loop_timer_set(w->timer, PRINTERS_POLL_USEC);
-        if (!failure && service_missing(r))
-                failure = "print service not running";
+        if (!failure)
+                failure = service_failure(r);
+        (void)loop_timer_set(w->timer, failure ? PRINTERS_POLL_IDLE_USEC : PRINTERS_POLL_USEC);
         if (failure) {
                 /* the queues are not known, not gone: no event, the last list stays */
+                /* a PC without a print service is ordinary; one that hangs is not */
                 if (!w->failing)
-                        collector_log(w->ctx, LOG_LEVEL_WARN, "cannot list the print queues: %s",
-                                      failure);
+                        collector_log(w->ctx,
+                                      strncmp(failure, "print service not running", 25) == 0
+                                              ? LOG_LEVEL_INFO
+                                              : LOG_LEVEL_WARN,
+                                      "cannot list the print queues: %s", failure);
                 w->failing = true;
                 return;
         }
