@@ -14,9 +14,11 @@
 /* A URI longer than this is not a device URI CUPS would accept (HTTP_MAX_URI is 1024). */
 #define URI_MAX 4096
 
+/* implicitclass: cups-browsed's queue for the network printers it found */
 static const char *const network_schemes[] = {
-        "ipp",      "ipps", "http", "https", "socket",         "lpd", "smb", "dnssd", "beh",
-        "ippusbxd", "bjnp", "mdns", "ncp",   "pdl-datastream", "lpr", NULL,
+        "ipp", "ipps",          "http", "https",    "socket", "lpd",
+        "smb", "dnssd",         "beh",  "bjnp",     "mdns",   "pdl-datastream",
+        "lpr", "implicitclass", "ncp",  "ippusbxd", NULL,
 };
 
 static bool in_list(const char *const *list, const char *s, size_t n) {
