@@ -84,14 +84,18 @@ sane_test_config() {
 	export SANE_CONFIG_DIR="$d"
 }
 
-# sane_hang_backend: adds `hang` to SANE_CONFIG_DIR's backends, a SANE backend (built here
-# from tests/lib/sane-hang.c) whose discovery never returns; LD_LIBRARY_PATH lets SANE's dll
-# backend find it.
-sane_hang_backend() {
+# sane_backend NAME: adds NAME to SANE_CONFIG_DIR's backends, built here from
+# tests/lib/sane-fake.c (hang: its discovery never returns; fakeusb: lists the device of
+# SANE_FAKE_DEVICE); LD_LIBRARY_PATH lets SANE's dll backend find it.
+sane_backend() {
 	need cc
 	mkdir -p "$TMP/sane-lib"
-	cc -shared -fPIC -o "$TMP/sane-lib/libsane-hang.so.1" "$SRCDIR/tests/lib/sane-hang.c" ||
-		fail "cannot build the hanging SANE backend"
-	echo hang >>"$SANE_CONFIG_DIR/dll.conf"
-	export LD_LIBRARY_PATH="$TMP/sane-lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+	cc -shared -fPIC -DBACKEND="$1" -o "$TMP/sane-lib/libsane-$1.so.1" "$SRCDIR/tests/lib/sane-fake.c" ||
+		fail "cannot build the SANE backend $1"
+	echo "$1" >>"$SANE_CONFIG_DIR/dll.conf"
+	case ":${LD_LIBRARY_PATH:-}:" in
+	*":$TMP/sane-lib:"*) ;;
+	*) export LD_LIBRARY_PATH="$TMP/sane-lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" ;;
+	esac
 }
+sane_hang_backend() { sane_backend hang; }
