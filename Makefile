@@ -36,11 +36,15 @@ ifeq ($(SAN),1)
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 endif
 
-pc_cflags = $(shell $(PKG_CONFIG) --cflags $(1))
-pc_libs = $(shell $(PKG_CONFIG) --libs $(1))
+# libcups has no pkg-config file before CUPS 2.5 (Debian 12 ships 2.4): cups-config then
+CUPS_CFLAGS := $(shell $(PKG_CONFIG) --cflags cups 2>/dev/null || cups-config --cflags 2>/dev/null)
+CUPS_LIBS := $(shell $(PKG_CONFIG) --libs cups 2>/dev/null || cups-config --libs 2>/dev/null)
+pc_cflags = $(shell $(PKG_CONFIG) --cflags $(filter-out cups,$(1))) \
+	$(if $(filter cups,$(1)),$(CUPS_CFLAGS))
+pc_libs = $(shell $(PKG_CONFIG) --libs $(filter-out cups,$(1))) $(if $(filter cups,$(1)),$(CUPS_LIBS))
 
 COMMON_PKGS := jansson inih
-AGENT_PKGS := libudev jansson inih sqlite3 libcurl libsystemd libcap-ng
+AGENT_PKGS := libudev jansson inih sqlite3 libcurl libsystemd libcap-ng cups sane-backends
 TEST_PKGS := cmocka
 
 ALL_CFLAGS = $(BASE_CFLAGS) $(SAN_FLAGS) $(call pc_cflags,$(AGENT_PKGS)) $(CPPFLAGS) $(CFLAGS)

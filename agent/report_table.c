@@ -128,6 +128,82 @@ static int print_devices(const struct report *r, FILE *f) {
         return e;
 }
 
+/* One line per queue, and per USB printer without one; where it prints to (the network
+ * address or the USB port) before what it is. */
+static int print_printers(const struct report *r, FILE *f) {
+        static const struct table_column cols[] = {
+                {"QUEUE", 24}, {"STATE", 20},  {"DEFAULT", 7},         {"CONNECTION", 10},
+                {"WHERE", 32}, {"SERIAL", 24}, {"MAKE AND MODEL", 40}, {"LOCATION", 40},
+        };
+        struct table *t = table_new(cols, 8);
+        int e = 0;
+
+        if (!t)
+                return -ENOMEM;
+        for (size_t i = 0; i < r->n_printers && e == 0; i++) {
+                const struct report_printer *p = &r->printers[i];
+                char state[48] = "", where[300] = "";
+                const char *row[8];
+
+                if (p->state)
+                        snprintf(state, sizeof(state), "%s%s", p->state,
+                                 p->accepting == 0 ? ", rejecting" : "");
+                if (p->address)
+                        snprintf(where, sizeof(where), "%s", p->address);
+                else if (p->usb_port)
+                        snprintf(where, sizeof(where), "USB %s", p->usb_port);
+                row[0] = p->name ? p->name : "(no queue)";
+                row[1] = *state ? state : NULL;
+                row[2] = p->is_default == REPORT_UNKNOWN ? NULL : p->is_default ? "yes" : "no";
+                row[3] = p->connection;
+                row[4] = *where ? where : NULL;
+                row[5] = p->usb_serial;
+                row[6] = p->make_model;
+                row[7] = p->location;
+                e = table_add_row(t, row);
+        }
+        if (e == 0) {
+                fprintf(f, "Printers: %zu\n", r->n_printers);
+                e = r->n_printers ? table_print(t, f) : 0;
+        }
+        table_free(t);
+        return e;
+}
+
+static int print_scanners(const struct report *r, FILE *f) {
+        static const struct table_column cols[] = {
+                {"SCANNER", 40}, {"CONNECTION", 10}, {"WHERE", 12}, {"SERIAL", 24},
+                {"VENDOR", 24},  {"MODEL", 32},      {"TYPE", 24},
+        };
+        struct table *t = table_new(cols, 7);
+        int e = 0;
+
+        if (!t)
+                return -ENOMEM;
+        for (size_t i = 0; i < r->n_scanners && e == 0; i++) {
+                const struct report_scanner *s = &r->scanners[i];
+                char where[80] = "";
+                const char *row[7];
+
+                if (s->usb_port)
+                        snprintf(where, sizeof(where), "USB %s", s->usb_port);
+                row[0] = s->name ? s->name : "(no backend)";
+                row[1] = s->connection;
+                row[2] = *where ? where : NULL;
+                row[3] = s->usb_serial;
+                row[4] = s->vendor;
+                row[5] = s->model;
+                row[6] = s->type;
+                e = table_add_row(t, row);
+        }
+        if (e == 0) {
+                fprintf(f, "Scanners: %zu\n", r->n_scanners);
+                e = r->n_scanners ? table_print(t, f) : 0;
+        }
+        table_free(t);
+        return e;
+}
+
 static int print_missing(const struct report *r, FILE *f) {
         static const struct table_column cols[] = {{"NOT READ", 40}, {"WHY", 60}};
         struct table *t;
@@ -210,6 +286,8 @@ static const struct {
 } printers[] = {
         {"host", print_host},
         {"devices", print_devices},
+        {"printers", print_printers},
+        {"scanners", print_scanners},
 };
 
 int report_table_print(const struct report *r, FILE *f) {

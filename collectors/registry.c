@@ -5,11 +5,11 @@
 
 extern const struct collector collector_system;
 extern const struct collector collector_usb;
+extern const struct collector collector_printers;
+extern const struct collector collector_scanners;
 
 const struct collector *const collectors[] = {
-        &collector_system,
-        &collector_usb,
-        NULL,
+        &collector_system, &collector_usb, &collector_printers, &collector_scanners, NULL,
 };
 
 const struct collector *collector_find(const char *name) {

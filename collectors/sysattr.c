@@ -54,10 +54,20 @@ int sysattr_fact(struct udev_device *dev, const char *attr, char **field, struct
         if (e == -ENOMEM)
                 return e;
         if (e == 0) {
-                if (!v || *field || !*v)
+                const char *raw = udev_device_get_sysattr_value(dev, attr);
+                size_t len = raw ? strlen(raw) : 0;
+                if (!v || *field || !*v) {
                         free(v);
-                else
-                        *field = v;
+                        return 0;
+                }
+                *field = v;
+                /* a value longer than any real descriptor was cut: never silently */
+                if (len > SYSATTR_MAX && r) {
+                        char why[64];
+                        snprintf(name, sizeof(name), "%s.%s", subject, fact);
+                        snprintf(why, sizeof(why), "cut at %d of %zu bytes", SYSATTR_MAX, len);
+                        return report_add_missing(r, name, why);
+                }
                 return 0;
         }
         if (e == -ENOENT || !r)

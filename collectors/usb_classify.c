@@ -19,7 +19,8 @@ static const struct class_rule interface_rules[] = {
         {0x02, 0x0a, ANY, DEVICE_KIND_NETWORK},     /* CDC EEM */
         {0x02, 0x0d, ANY, DEVICE_KIND_NETWORK},     /* CDC NCM */
         {0x02, 0x0e, ANY, DEVICE_KIND_NETWORK},     /* CDC MBIM */
-        {0x02, ANY, ANY, DEVICE_KIND_OTHER},        /* CDC ACM modems and serial */
+        {0x02, 0x02, ANY, DEVICE_KIND_SERIAL},      /* CDC ACM: modems and serial ports */
+        {0x02, ANY, ANY, DEVICE_KIND_OTHER},        /* other CDC controls */
         {0x03, ANY, ANY, DEVICE_KIND_INPUT},        /* HID */
         {0x06, ANY, ANY, DEVICE_KIND_CAMERA_AUDIO}, /* still image (PTP cameras) */
         {0x07, ANY, ANY, DEVICE_KIND_PRINTER},
@@ -31,7 +32,7 @@ static const struct class_rule interface_rules[] = {
         {0x0e, ANY, ANY, DEVICE_KIND_CAMERA_AUDIO}, /* video */
         {0x10, ANY, ANY, DEVICE_KIND_CAMERA_AUDIO}, /* audio/video */
         {0xe0, 0x01, 0x03, DEVICE_KIND_NETWORK},    /* RNDIS (phone tethering) */
-        {0xe0, ANY, ANY, DEVICE_KIND_OTHER},        /* wireless: Bluetooth */
+        {0xe0, ANY, ANY, DEVICE_KIND_WIRELESS},     /* wireless controller: Bluetooth, UWB */
         {0xef, 0x04, 0x01, DEVICE_KIND_NETWORK},    /* RNDIS over misc */
         {0xef, ANY, ANY, -1},                       /* IAD and other glue */
         {0xfe, ANY, ANY, -1},                       /* DFU, IrDA bridge, test */
@@ -48,6 +49,45 @@ static int rule_kind(int64_t class_, int64_t subclass, int64_t protocol) {
                         return r->kind;
         }
         return DEVICE_KIND_OTHER;
+}
+
+/* Linux usb-serial drivers of vendor-specific interfaces (drivers/usb/serial): a serial port
+ * whatever the class says. */
+static const char *const serial_drivers[] = {
+        "ch341",
+        "ftdi_sio",
+        "pl2303",
+        "cp210x",
+        "option",
+        "qcserial",
+        "usb_serial_simple",
+        "xr_serial",
+        "f81232",
+        "ark3116",
+        "oti6858",
+        "mos7840",
+        "mos7720",
+        "io_ti",
+        "io_edgeport",
+        "keyspan",
+        "cypress_m8",
+        "mct_u232",
+        "spcp8x5",
+        "kl5kusb105",
+        "ti_usb_3410_5052",
+        "upd78f0730",
+        "metro-usb",
+        "belkin_sa",
+        "digi_acceleport",
+};
+
+static bool is_serial_driver(const char *driver) {
+        if (!driver)
+                return false;
+        for (size_t i = 0; i < sizeof(serial_drivers) / sizeof(serial_drivers[0]); i++)
+                if (strcmp(driver, serial_drivers[i]) == 0)
+                        return true;
+        return false;
 }
 
 static bool is_mtp_label(const char *label) {
@@ -67,6 +107,8 @@ uint32_t usb_classify(const struct usb_signals *s) {
                         continue;
                 }
                 k = rule_kind(f->class_, f->subclass, f->protocol);
+                if (is_serial_driver(f->driver))
+                        k = DEVICE_KIND_SERIAL;
                 if (k >= 0)
                         kinds |= 1u << k;
         }
@@ -89,6 +131,10 @@ uint32_t usb_classify(const struct usb_signals *s) {
                 kinds |= 1u << DEVICE_KIND_NETWORK;
         if (s->has_printer)
                 kinds |= 1u << DEVICE_KIND_PRINTER;
+        if (s->has_tty)
+                kinds |= 1u << DEVICE_KIND_SERIAL;
+        if (s->has_wlan || s->has_radio)
+                kinds |= 1u << DEVICE_KIND_WIRELESS;
         /* "other" only when nothing more telling was found */
         if (kinds & ~(1u << DEVICE_KIND_OTHER))
                 kinds &= ~(1u << DEVICE_KIND_OTHER);

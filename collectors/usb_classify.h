@@ -16,6 +16,9 @@ struct usb_signals {
         bool has_disk;     /* a block device was created under it */
         bool has_netdev;   /* a network interface was created under it */
         bool has_printer;  /* a usblp/usbmisc printer node was created under it */
+        bool has_tty;      /* a serial port (ttyUSBn, ttyACMn) was created under it */
+        bool has_wlan;     /* a Wi-Fi interface (net, DEVTYPE=wlan) was created under it */
+        bool has_radio;    /* a Bluetooth controller (hciN) was created under it */
 };
 
 /* The bit set of enum device_kind; never 0 (DEVICE_KIND_OTHER when nothing matched). */

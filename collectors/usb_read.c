@@ -3,7 +3,9 @@
 #include "usb_read.h"
 
 #include <ctype.h>
+#include <limits.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +16,7 @@
 #include "sysattr.h"
 #include "text.h"
 #include "usb_classify.h"
+#include "usb_interfaces.h"
 
 #define USB_MAX_CHILDREN 256
 
@@ -217,7 +220,15 @@ static int read_children(struct udev *udev, struct udev_device *dev, struct repo
                         struct report_disk *k = disk_of(d, c);
                         r = k ? read_partition(c, k) : 0;
                 } else if (strcmp(ss, "net") == 0) {
-                        sig->has_netdev = true;
+                        /* a Wi-Fi adapter is a radio first: its own kind, not `network` */
+                        if (type && strcmp(type, "wlan") == 0)
+                                sig->has_wlan = true;
+                        else
+                                sig->has_netdev = true;
+                } else if (strcmp(ss, "tty") == 0 || strcmp(ss, "usb-serial") == 0) {
+                        sig->has_tty = true;
+                } else if (strcmp(ss, "bluetooth") == 0) {
+                        sig->has_radio = true;
                 } else if (strcmp(ss, "usbmisc") == 0 &&
                            strncmp(udev_device_get_sysname(c), "lp", 2) == 0) {
                         sig->has_printer = true;
@@ -227,6 +238,50 @@ static int read_children(struct udev *udev, struct udev_device *dev, struct repo
                         break;
         }
         udev_enumerate_unref(en);
+        return r;
+}
+
+/* The binary `descriptors` attribute: what the kernel read from the device (at most a
+ * device descriptor and its configurations; 64 KiB is far more than a real one). */
+static int interfaces_from_descriptors(struct udev_device *dev, struct report_device *d) {
+        char path[PATH_MAX];
+        uint8_t *buf;
+        ssize_t n;
+        int fd, r;
+
+        if (snprintf(path, sizeof(path), "%s/descriptors", udev_device_get_syspath(dev)) >=
+            (int)sizeof(path))
+                return 0;
+        fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+                return 0; /* no such attribute: nothing more to know */
+        buf = malloc(65536);
+        if (!buf) {
+                close(fd);
+                return -ENOMEM;
+        }
+        do
+                n = read(fd, buf, 65536);
+        while (n < 0 && errno == EINTR);
+        close(fd);
+        r = n > 0 ? usb_interfaces_from_descriptors(buf, (size_t)n, &d->interfaces,
+                                                    &d->n_interfaces, USB_MAX_CHILDREN)
+                  : 0;
+        free(buf);
+        return r;
+}
+
+/* No interface nodes (no configuration set, nothing bound, a recording made that way): the
+ * interfaces udev's usb_id saw, else the descriptors themselves. */
+static int interfaces_without_nodes(struct udev_device *dev, struct report_device *d) {
+        const char *prop = udev_device_get_property_value(dev, "ID_USB_INTERFACES");
+        int r = 0;
+
+        if (prop)
+                r = usb_interfaces_from_property(prop, &d->interfaces, &d->n_interfaces,
+                                                 USB_MAX_CHILDREN);
+        if (r == 0 && d->n_interfaces == 0)
+                r = interfaces_from_descriptors(dev, d);
         return r;
 }
 
@@ -271,6 +326,8 @@ int usb_read_device(struct udev *udev, struct udev_device *dev, struct report_de
         d->connected = 1;
 
         r = read_children(udev, dev, d, &sig, m, subject);
+        if (r == 0 && d->n_interfaces == 0)
+                r = interfaces_without_nodes(dev, d);
         if (r < 0)
                 return r;
         sig.device_class = d->device_class;

@@ -61,6 +61,9 @@ extern const struct object_desc report_desc;
 extern const struct object_desc report_event_desc;
 extern const struct object_desc report_device_desc;
 extern const struct object_desc report_host_desc;
+extern const struct object_desc report_interface_desc;
+extern const struct object_desc report_printer_desc;
+extern const struct object_desc report_scanner_desc;
 extern const struct object_desc *const model_all_descs[];
 
 struct model_error {

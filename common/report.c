@@ -20,6 +20,8 @@ static const char *const kind_names[DEVICE_KIND_MAX] = {
         [DEVICE_KIND_HUB] = "hub",
         [DEVICE_KIND_CAMERA_AUDIO] = "camera_audio",
         [DEVICE_KIND_OTHER] = "other",
+        [DEVICE_KIND_WIRELESS] = "wireless",
+        [DEVICE_KIND_SERIAL] = "serial",
 };
 
 const char *device_kind_to_string(enum device_kind k) {

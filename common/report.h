@@ -32,6 +32,8 @@ enum device_kind {
         DEVICE_KIND_HUB,
         DEVICE_KIND_CAMERA_AUDIO,
         DEVICE_KIND_OTHER,
+        DEVICE_KIND_WIRELESS, /* Bluetooth, Wi-Fi and other radio adapters */
+        DEVICE_KIND_SERIAL,   /* USB-serial adapters and CDC ACM modems */
         DEVICE_KIND_MAX,
 };
 
@@ -129,23 +131,31 @@ struct report_device {
 };
 
 struct report_printer {
-        char *name;
+        char *name; /* the CUPS queue; NULL for a USB printer without a queue */
         char *make_model;
         char *uri;
         char *connection; /* "usb", "network", "file", "other" */
+        char *address;    /* the host (and port) of a network device URI */
         char *location;
         char *info;
         char *state; /* "idle", "processing", "stopped" */
+        char **state_reasons;
+        size_t n_state_reasons;
         int8_t is_default;
         int8_t accepting;
+        int8_t shared;
+        char *usb_port;   /* the matched USB device's port, "1-5" */
+        char *usb_serial; /* the matched USB device's serial */
 };
 
 struct report_scanner {
-        char *name; /* SANE device name */
+        char *name; /* SANE device name; NULL for a USB scanner no SANE backend listed */
         char *vendor;
         char *model;
         char *type;
         char *connection;
+        char *usb_port;
+        char *usb_serial;
 };
 
 struct report_antivirus {
@@ -246,11 +256,13 @@ struct report {
 struct report_event {
         int64_t schema_version;
         char *time;
-        char *event; /* "device_added", "device_removed", "device_changed", ... */
+        char *event; /* "device_added", "device_removed", "device_changed", "printer_added", ... */
         struct report_device *device;
         struct report_session *session;
         struct report_lookup *lookup;
         struct report_finding *finding;
+        struct report_printer *printer;
+        struct report_scanner *scanner;
         int64_t dropped; /* records_dropped: how many the agent's full outbox lost */
 };
 

@@ -44,8 +44,11 @@ static const char *const policies[] = {"accept", "drop", "reject", "unknown", NU
 static const char *const protocols[] = {"tcp", "udp", NULL};
 static const char *const backends[] = {"nftables", "iptables", "ufw", "firewalld", "none", NULL};
 static const char *const events[] = {
-        "device_added", "device_removed", "device_changed",   "login",           "logout",
-        "lookup",       "finding_opened", "finding_resolved", "records_dropped", NULL,
+        "device_added",   "device_removed",   "device_changed",
+        "login",          "logout",           "lookup",
+        "finding_opened", "finding_resolved", "records_dropped",
+        "printer_added",  "printer_changed",  "printer_removed",
+        "scanner_added",  "scanner_removed",  NULL,
 };
 
 static const struct field_desc missing_fields[] = {
@@ -148,27 +151,36 @@ OBJECT_DESC(report_device_desc, "device", NULL,
             device_fields);
 
 static const struct field_desc printer_fields[] = {
-        STR(struct report_printer, name, NEED),
+        STR(struct report_printer, name, ANY),
         STR(struct report_printer, make_model, ANY),
         STR(struct report_printer, uri, ANY),
         STR(struct report_printer, connection, ONE_OF(connections)),
+        STR(struct report_printer, address, ANY),
         STR(struct report_printer, location, ANY),
         STR(struct report_printer, info, ANY),
         STR(struct report_printer, state, ONE_OF(printer_states)),
+        STRS(struct report_printer, state_reasons, FORMAT_NONE),
         BOOL(struct report_printer, is_default),
         BOOL(struct report_printer, accepting),
+        BOOL(struct report_printer, shared),
+        STR(struct report_printer, usb_port, ANY),
+        STR(struct report_printer, usb_serial, ANY),
 };
-OBJECT_DESC(report_printer_desc, "printer", NULL, "A print queue.", struct report_printer,
+OBJECT_DESC(report_printer_desc, "printer", NULL,
+            "A print queue, or a USB printer without one (no name).", struct report_printer,
             printer_fields);
 
 static const struct field_desc scanner_fields[] = {
-        STR(struct report_scanner, name, NEED),
+        STR(struct report_scanner, name, ANY),
         STR(struct report_scanner, vendor, ANY),
         STR(struct report_scanner, model, ANY),
         STR(struct report_scanner, type, ANY),
         STR(struct report_scanner, connection, ONE_OF(connections)),
+        STR(struct report_scanner, usb_port, ANY),
+        STR(struct report_scanner, usb_serial, ANY),
 };
-OBJECT_DESC(report_scanner_desc, "scanner", NULL, "A scanner as SANE sees it.",
+OBJECT_DESC(report_scanner_desc, "scanner", NULL,
+            "A scanner as SANE sees it, or a USB scanner no backend listed (no name).",
             struct report_scanner, scanner_fields);
 
 static const struct field_desc antivirus_fields[] = {
@@ -278,6 +290,8 @@ static const struct field_desc event_fields[] = {
         OBJ(struct report_event, session, report_session_desc, 0),
         OBJ(struct report_event, lookup, report_lookup_desc, 0),
         OBJ(struct report_event, finding, report_finding_desc, 0),
+        OBJ(struct report_event, printer, report_printer_desc, 0),
+        OBJ(struct report_event, scanner, report_scanner_desc, 0),
         INT(struct report_event, dropped, 0, 1, BIG),
 };
 OBJECT_DESC(report_event_desc, "event", "event", "Something that happened between snapshots.",

@@ -22,7 +22,7 @@ cat >"$TMP/want" <<'WANT'
 1-7.2 input|046d:c077|Logitech|USB Optical Mouse|None
 1-8 phone|04e8:6860|SAMSUNG|SAMSUNG_Android|R58M12ABCDE
 1-9 network|0b95:1790|ASIX Elec. Corp.|AX88179|0000249B1F3B4C
-1-10 other|1a86:7523|None|USB Serial|None
+1-10 serial|1a86:7523|None|USB Serial|None
 WANT
 diff -u "$TMP/want" "$TMP/got" || fail "device list differs"
 

@@ -18,6 +18,8 @@ assert "\ufffd" in dev["vendor"], dev["vendor"]            # invalid bytes repla
 assert '"Corp"' in dev["vendor"] and "<script>" in dev["vendor"]   # kept, escaped by JSON
 assert "\x1b[31m" in dev["product"]                        # controls survive as \u001b
 assert len(dev["serial"].encode()) <= 255 and dev["serial"].startswith("AAAA")  # capped
+# ... and said so
+assert {"fact": "devices[1-2].serial", "reason": "cut at 255 of 4093 bytes"} in d["missing"], d.get("missing")
 assert dev["interfaces"][0]["label"] == "<b>iface</b> \"q\" 'q'"
 print("json ok")
 PY
@@ -29,6 +31,7 @@ import sys
 lines = open(sys.argv[1], encoding="utf-8").read().splitlines()
 hdr = next(l for l in lines if l.startswith("PORT"))
 rows = lines[lines.index(hdr) + 1:]
+rows = rows[:rows.index("")] if "" in rows else rows  # the NOT READ table follows
 assert len(rows) == 2, rows
 assert len(rows[0]) == len(rows[1]) or True
 serial_col = hdr.index("SERIAL")

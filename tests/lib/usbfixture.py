@@ -15,10 +15,12 @@ import sys
 ROOT = "/devices/pci0000:00/0000:00:14.0/usb1"
 
 
-def block(path, props=None, attrs=None, hexattrs=None, node=None):
+def block(path, props=None, attrs=None, hexattrs=None, node=None, links=None):
     lines = [f"P: {path}"]
     if node:
         lines.append(f"N: {node}")
+    for k, v in (links or {}).items():
+        lines.append(f"L: {k}={v}")
     for k, v in (props or {}).items():
         lines.append(f"E: {k}={v}")
     for k, v in (attrs or {}).items():
@@ -75,9 +77,12 @@ class Dev:
         if label:
             attrs["interface"] = label
         props = {"DEVTYPE": "usb_interface", "SUBSYSTEM": "usb"}
+        links = None
         if driver:
             props["DRIVER"] = driver
-        self.blocks.append(block(path, props, attrs))
+            # the driver link, as umockdev-record keeps it: libudev reads the driver there
+            links = {"driver": "../" * path.count("/") + f"bus/usb/drivers/{driver}"}
+        self.blocks.append(block(path, props, attrs, links=links))
         self.n_if += 1
         return path
 
@@ -233,6 +238,68 @@ def noserial(port):
     return [d]
 
 
+def bluetooth(port):
+    d = Dev(port, "0a12", "0001", None, "CSR8510 A10", None, dev_class="e0", speed="12")
+    i = d.interface("e0", "01", "01", driver="btusb")
+    d.interface("e0", "01", "01", driver="btusb")
+    d.child(i, "bluetooth/hci0", {"SUBSYSTEM": "bluetooth", "DEVTYPE": "host"})
+    return [d]
+
+
+def webcam(port):
+    d = Dev(port, "046d", "0825", None, "C270 HD WEBCAM", "A1B2C3D4", dev_class="ef")
+    i = d.interface("0e", "01", "00", driver="uvcvideo")
+    d.interface("0e", "02", "00", driver="uvcvideo")
+    d.interface("01", "01", "00", driver="snd-usb-audio")
+    d.interface("01", "02", "00", driver="snd-usb-audio")
+    d.child(i, f"video4linux/video{d.devnum}", {"SUBSYSTEM": "video4linux",
+                                               "DEVNAME": f"/dev/video{d.devnum}"})
+    return [d]
+
+
+def serial(port):
+    d = Dev(port, "0403", "6001", "FTDI", "FT232R USB UART", "A50285BI", speed="12")
+    i = d.interface("ff", "ff", "ff", driver="ftdi_sio")
+    tty = f"ttyUSB{d.devnum}"
+    d.child(i, tty, {"SUBSYSTEM": "usb-serial"})
+    d.child(i, f"{tty}/tty/{tty}", {"SUBSYSTEM": "tty", "DEVNAME": f"/dev/{tty}"})
+    return [d]
+
+
+def wifi(port):
+    d = Dev(port, "0bda", "8179", "Realtek", "802.11n NIC", "00E04C000001")
+    i = d.interface("ff", "ff", "ff", driver="r8188eu")
+    d.child(i, f"net/wlx00e04c{d.devnum:06x}", {"SUBSYSTEM": "net", "DEVTYPE": "wlan",
+                                                "INTERFACE": f"wlx00e04c{d.devnum:06x}"})
+    return [d]
+
+
+def unbound_printer(port):
+    # no interface nodes (no configuration set): udev's usb_id still saw its interfaces
+    d = Dev(port, "04f9", "0042", "Brother", "HL-2030 series", "L5J123456",
+            props={"ID_USB_INTERFACES": ":070102:"})
+    return [d]
+
+
+def unbound_token(port):
+    # no interface nodes and no udev property: the descriptors the kernel read
+    dev = bytes([18, 1, 0x00, 0x02, 0, 0, 0, 64, 0x6e, 0x09, 0x08, 0x06, 0, 1, 1, 2, 3, 1])
+    intf = bytes([9, 4, 0, 0, 2, 0x0b, 0, 0, 0])
+    ep = bytes([7, 5, 0x81, 2, 64, 0, 0]) + bytes([7, 5, 0x02, 2, 64, 0, 0])
+    body = intf + ep
+    conf = bytes([9, 2, 9 + len(body), 0, 1, 1, 0, 0x80, 50])
+    d = Dev(port, "096e", "0608", "Feitian", "ePass2003", "0F2C8E1D",
+            hexattrs={"descriptors": dev + conf + body}, speed="12")
+    return [d]
+
+
+def vendor(port):
+    # vendor specific, nothing bound: its kind cannot be told
+    d = Dev(port, "1234", "5678", None, "Gadget", None)
+    d.interface("ff", "00", "00")
+    return [d]
+
+
 def hostile(port):
     long_text = ("A" * 4090) + "END"
     d = Dev(port, "dead", "beef", None, None, None,
@@ -251,6 +318,8 @@ SCENARIOS = {
     "stick": stick, "disk": disk, "printer": printer, "scanner": scanner, "mfp": mfp,
     "token": token, "hub_keyboard_mouse": hub_keyboard_mouse, "hub": hub, "phone": phone,
     "netadapter": netadapter, "noserial": noserial, "hostile": hostile,
+    "bluetooth": bluetooth, "webcam": webcam, "serial": serial, "wifi": wifi,
+    "unbound_printer": unbound_printer, "unbound_token": unbound_token, "vendor": vendor,
 }
 
 
