@@ -5,10 +5,14 @@
 
 extern const struct collector collector_system;
 extern const struct collector collector_usb;
+extern const struct collector collector_accounts;
+extern const struct collector collector_sessions;
 
 const struct collector *const collectors[] = {
         &collector_system,
         &collector_usb,
+        &collector_accounts,
+        &collector_sessions,
         NULL,
 };
 
