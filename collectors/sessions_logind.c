@@ -1,10 +1,11 @@
 /* The sessions systemd-logind knows now (sd-login), when it runs: kind "live", with the user,
  * the terminal or display and the remote host logind was told. Without logind (no
- * /run/systemd/seats) there are none to list: that is noted, it is not an error. */
+ * systemd, or no /run/systemd/seats) there are none to list: that is noted, it is not an error. */
 #include <errno.h>
 #include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
+#include <systemd/sd-daemon.h>
 #include <systemd/sd-login.h>
 #include <unistd.h>
 
@@ -50,7 +51,8 @@ int sessions_live(struct collector_ctx *ctx, struct report *r) {
         char **ids = NULL;
         int n, e = 0;
 
-        if (access("/run/systemd/seats", F_OK) < 0)
+        /* logind runs under systemd only; /run/systemd/seats may outlive them (a container) */
+        if (sd_booted() <= 0 || access("/run/systemd/seats", F_OK) < 0)
                 return report_add_missing(r, "sessions.live", "systemd-logind is not running");
         n = sd_get_sessions(&ids);
         if (n < 0) {

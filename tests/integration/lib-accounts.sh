@@ -23,7 +23,7 @@ in_root() {
 }
 
 # records FILE: the records on stdin (utmp-writer's format) appended to FILE
-records() { "$WRITER" "$1"; }
+records() { [ -e "$1" ] || : >"$1"; "$WRITER" "$1"; } # updwtmpx does not create it
 
 # lastlog UID SECONDS LINE HOST: the last login of UID in the test's lastlog
 lastlog() {
