@@ -6,7 +6,7 @@
 #include "accounts.h"
 
 int accounts_collect(struct collector_ctx *ctx, struct report *r) {
-        struct accounts_facts f;
+        struct accounts_facts f = {0};
         int e = accounts_read_all(ctx, &f, r);
 
         if (e == 0)

@@ -6,7 +6,7 @@
 
 /* Largest /etc file read whole (passwd, shadow, group, sudoers, login.defs, DM configs). A
  * bigger one is read up to this and flagged by the caller. */
-#define ACCOUNTS_MAX_FILE (8u * 1024 * 1024)
+#define ACCOUNTS_MAX_FILE ((size_t)8 * 1024 * 1024)
 
 /* Read at most max bytes of fd (from its current offset) into a malloc'ed, NUL-terminated
  * buffer; 0 or -errno (-EFBIG when there was more: *ret then holds the first max bytes). The fd

@@ -55,7 +55,7 @@ static char *read_source(struct reading *rd, const char *path, bool privileged, 
                 r = accounts_read_path(path, ACCOUNTS_MAX_FILE, &text, ret_len);
         }
         if (r == -EFBIG) {
-                note(rd, fact, "%s: larger than %u bytes, read in part", path, ACCOUNTS_MAX_FILE);
+                note(rd, fact, "%s: larger than %zu bytes, read in part", path, ACCOUNTS_MAX_FILE);
                 return text;
         }
         if (r == -ENOMEM)
@@ -127,7 +127,7 @@ static int sudoers_dir(struct reading *rd, const char *dir) {
                         note(rd, "accounts.admin", "%s: %s", dir, strerror(-r));
                 return r == -ENOMEM ? r : rd->error;
         }
-        for (char *p = list; *p && n < 256;) {
+        for (char *p = list; p && *p && n < 256;) {
                 char *nl = strchr(p, '\n');
                 if (nl)
                         *nl = '\0';

@@ -17,7 +17,7 @@ struct sudoers {
         unsigned first_line;
 };
 
-#define SUDOERS_MAX_LINE (64u * 1024)
+#define SUDOERS_MAX_LINE ((size_t)64 * 1024)
 
 static char *skip_blank(char *s) {
         while (isspace((unsigned char)*s))

@@ -14,7 +14,7 @@
 #include "timefmt.h"
 
 /* useradd writes passwd, shadow, group and gshadow one after the other: one reading after */
-#define ACCOUNTS_SETTLE_USEC (200 * 1000)
+#define ACCOUNTS_SETTLE_USEC ((uint64_t)200 * 1000)
 
 struct accounts_watch {
         struct collector_ctx *ctx;

@@ -13,7 +13,7 @@
 static int sessions_recent(struct collector_ctx *ctx, const struct sessions_limits *l, time_t now,
                            struct report *r) {
         struct sessions_pairer *p = NULL;
-        struct sessions_walk w;
+        struct sessions_walk w = {0};
         int fd = open(SESSIONS_WTMP, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK), e;
         char why[128];
 

@@ -47,7 +47,7 @@ static int on_failed(const struct utmpx *u, void *userdata) {
 int sessions_failed(struct collector_ctx *ctx, const struct sessions_limits *l, time_t now,
                     struct report *r) {
         struct failed f = {r, r->n_sessions, now - l->max_age_s};
-        struct sessions_walk w;
+        struct sessions_walk w = {0};
         int fd = collector_privileged_fd(ctx, PRIVILEGED_FILE, SESSIONS_BTMP), e;
 
         if (fd == -ENOENT)

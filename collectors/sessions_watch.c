@@ -178,12 +178,15 @@ static int on_inotify(struct loop_source *s, int fd, uint32_t revents, void *use
         while ((n = read(fd, buf, sizeof(buf))) > 0)
                 for (char *p = buf; p < buf + n;) {
                         const struct inotify_event *ev = (const struct inotify_event *)p;
-                        if (ev->wd == w->file_wd && (ev->mask & (IN_MOVE_SELF | IN_DELETE_SELF)))
+                        bool moved = ev->wd == w->file_wd &&
+                                     (ev->mask & (IN_MOVE_SELF | IN_DELETE_SELF));
+                        bool created =
+                                ev->wd == w->dir_wd && ev->len && strcmp(ev->name, "wtmp") == 0;
+
+                        if (moved || created)
                                 reopen = true;
                         else if (ev->wd == w->file_wd)
                                 modified = true;
-                        else if (ev->wd == w->dir_wd && ev->len && strcmp(ev->name, "wtmp") == 0)
-                                reopen = true;
                         p += sizeof(*ev) + ev->len;
                 }
         /* what the old file got before it moved away, then the new one from its start */

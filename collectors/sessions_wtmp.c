@@ -54,10 +54,8 @@ int sessions_walk_back(int fd, uint64_t max_records, sessions_record_fn fn, void
                         r = (int)got;
                         break;
                 }
-                if ((size_t)got < n * rec) { /* shrank meanwhile: what is left is still read */
+                if ((size_t)got < n * rec) /* shrank meanwhile: what is left is still read */
                         n = (size_t)got / rec;
-                        n_records = first + n;
-                }
                 for (size_t i = n; i-- > 0;) {
                         if (ret->records >= max_records) {
                                 ret->stopped_at_limit = true;
