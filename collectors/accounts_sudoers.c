@@ -137,8 +137,13 @@ static int logical_line(struct sudoers *s, char *line, unsigned lineno) {
         if (starts_word(line, "#include") || starts_word(line, "@include"))
                 return include_line(s, line + 8, 0, lineno);
         if (*line == '#' && !isdigit((unsigned char)line[1]))
-                return 0;                /* a comment; "#1000" is a uid */
-        line[strcspn(line, "#")] = '\0'; /* a trailing comment */
+                return 0; /* a comment; "#1000" is a uid */
+        /* a trailing comment: a '#' after a blank ("#1000" at the start is a uid) */
+        for (char *c = line; *c && c[1]; c++)
+                if (c[1] == '#' && isspace((unsigned char)c[0])) {
+                        c[1] = '\0';
+                        break;
+                }
         trim_end(line);
         if (!*line)
                 return 0;
