@@ -59,10 +59,13 @@ static int logout(struct sessions_watch *w, struct open_session *o, const struct
         int e;
 
         model_init(model_find_desc("session"), &s);
+        /* a crash's time is not known (as in a snapshot): the boot after it is no end time */
+        bool timed = o && strcmp(end, "crash") != 0;
+
         e = sessions_from_record(base, !o, &s);
-        if (e == 0 && o && !(s.logout_time = sessions_time(t)))
+        if (e == 0 && timed && !(s.logout_time = sessions_time(t)))
                 e = -ENOMEM;
-        if (e == 0 && o && t >= o->login.ut_tv.tv_sec)
+        if (e == 0 && timed && t >= o->login.ut_tv.tv_sec)
                 s.duration_s = t - o->login.ut_tv.tv_sec;
         if (e == 0 && (!(s.kind = strdup("session")) || !(s.end = strdup(end))))
                 e = -ENOMEM;

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # `watch` while records are appended to wtmp (as login(1) and sshd do, through updwtmpx):
 # a login line the moment it is written, a logout line with its login's facts; wtmp rotated
-# (moved away, a new one created) and the next login still seen. Accounts: a user added the
-# way useradd does (a new passwd renamed over the old), then locked, then made an
+# (moved away, a new one created) and the next login still seen; a boot ends it as a crash.
+# Accounts: a user added the way useradd does (a new passwd renamed over the old), then locked, then made an
 # administrator, then removed: one line each.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib-accounts.sh"
@@ -36,6 +36,8 @@ mv "$ROOT_LOG/wtmp" "$ROOT_LOG/wtmp.1" # rotation: logrotate's create
 : >"$ROOT_LOG/wtmp"
 echo "login $((t + 5)) tty2 2 bob - -" | records "$ROOT_LOG/wtmp"
 wait_for 4
+echo "boot $((t + 6)) ~ ~~ reboot 6.1.0 -" | records "$ROOT_LOG/wtmp" # bob's session crashed
+wait_for 5
 
 # accounts: useradd writes a copy and renames it over passwd (and shadow)
 cp "$ROOT_ETC/passwd" "$TMP/passwd.new"
@@ -44,13 +46,13 @@ cp "$ROOT_ETC/shadow" "$TMP/shadow.new"
 echo "newbie:\$6\$s\$HASHMARKER:20000:0:99999:7:::" >>"$TMP/shadow.new"
 mv "$TMP/passwd.new" "$ROOT_ETC/passwd+" && mv "$ROOT_ETC/passwd+" "$ROOT_ETC/passwd"
 mv "$TMP/shadow.new" "$ROOT_ETC/shadow+" && mv "$ROOT_ETC/shadow+" "$ROOT_ETC/shadow"
-wait_for 5
-sed -i 's/^newbie:\$6/newbie:!$6/' "$ROOT_ETC/shadow" # usermod -L; sed -i renames too
 wait_for 6
-sed -i 's/^sudo:x:27:\(.*\)$/sudo:x:27:newbie/' "$ROOT_ETC/group"
+sed -i 's/^newbie:\$6/newbie:!$6/' "$ROOT_ETC/shadow" # usermod -L; sed -i renames too
 wait_for 7
-sed -i '/^newbie:/d' "$ROOT_ETC/passwd" "$ROOT_ETC/shadow"
+sed -i 's/^sudo:x:27:\(.*\)$/sudo:x:27:newbie/' "$ROOT_ETC/group"
 wait_for 8
+sed -i '/^newbie:/d' "$ROOT_ETC/passwd" "$ROOT_ETC/shadow"
+wait_for 9
 sleep 0.5 # nothing more comes
 kill $pid
 wait $pid || true
@@ -64,7 +66,7 @@ t = int(sys.argv[2])
 def ts(s):
     return int(datetime.datetime.strptime(s, "%Y-%m-%dT%H:%M:%S.%fZ")
                .replace(tzinfo=datetime.timezone.utc).timestamp()) if s else None
-assert [e["event"] for e in ev] == ["login", "logout", "logout", "login", "account_added",
+assert [e["event"] for e in ev] == ["login", "logout", "logout", "login", "logout", "account_added",
                                     "account_changed", "account_changed", "account_removed"], \
     [e["event"] for e in ev]
 s = ev[0]["session"]
@@ -77,6 +79,9 @@ s = ev[2]["session"]
 assert (s["user"], s["remote_address"], s["end"]) == ("carol", "192.0.2.10", "logout"), s
 s = ev[3]["session"]
 assert (s["user"], s["tty"], ts(s["login_time"])) == ("bob", "tty2", t + 5), s
+s = ev[4]["session"]
+assert (s["user"], s["tty"], s["end"], "logout_time" in s) == ("bob", "tty2", "crash", False), s
+ev = ev[:4] + ev[5:]
 a = ev[4]["account"]
 assert (a["name"], a["uid"], a["gecos"], a["locked"], a["admin"]) == \
     ("newbie", 1500, "New Bie", False, False), a
