@@ -2,8 +2,8 @@
 # `watch` while records are appended to wtmp (as login(1) and sshd do, through updwtmpx):
 # a login line the moment it is written, a logout line with its login's facts; wtmp rotated
 # (moved away, a new one created) and the next login still seen; a boot ends it as a crash.
-# Accounts: a user added the way useradd does (a new passwd renamed over the old), then locked, then made an
-# administrator, then removed: one line each.
+# Accounts: a user added the way useradd does (a new passwd renamed over the old), then
+# locked, then made an administrator, then removed: one line each.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib-accounts.sh"
 records "$ROOT_LOG/wtmp" <<R
