@@ -8,6 +8,8 @@ extern const struct collector collector_usb;
 extern const struct collector collector_accounts;
 extern const struct collector collector_sessions;
 
+/* one per line, whatever clang-format would pack: each collector's branch adds its own line */
+/* clang-format off */
 const struct collector *const collectors[] = {
         &collector_system,
         &collector_usb,
@@ -15,6 +17,7 @@ const struct collector *const collectors[] = {
         &collector_sessions,
         NULL,
 };
+/* clang-format on */
 
 const struct collector *collector_find(const char *name) {
         for (const struct collector *const *c = collectors; *c; c++)
