@@ -35,6 +35,18 @@ int accounts_read_all(struct collector_ctx *ctx, struct accounts_facts *f, struc
 int accounts_build(struct collector_ctx *ctx, const struct accounts_facts *f, struct report *r,
                    time_t now);
 
+/* The last login and days inactive of r->accounts[first..] (accounts_lastlog.c): the latest of
+ * lastlog (by uid), lastlog2 (Debian 13's SQLite database, by name) and, for accounts neither
+ * knows, wtmp's last login within the sessions' limits. 0 or -ENOMEM; what cannot be read goes
+ * to r->missing. */
+int accounts_last_logins(struct collector_ctx *ctx, struct report *r, size_t first, time_t now);
+/* lastlog2's database at path into best[i] (seconds, 0: none) for r->accounts[first + i]. 0,
+ * -ENOENT, -EIO (not a lastlog2 database). */
+int accounts_lastlog2_read(const char *path, const struct report *r, size_t first, int64_t *best);
+
+#define ACCOUNTS_LASTLOG  "/var/log/lastlog"
+#define ACCOUNTS_LASTLOG2 "/var/lib/lastlog/lastlog2.db"
+
 /* Read and build, into r: what the snapshot does, and what watch compares. */
 int accounts_collect(struct collector_ctx *ctx, struct report *r);
 

@@ -1,8 +1,8 @@
 /* The report's accounts, from the facts read: who is an administrator and why, human or
- * system, last login and days inactive (lastlog), automatic login and guest (display managers). */
+ * system, last login and days inactive (accounts_lastlog.c), automatic login and guest (display
+ * managers). */
 #include <errno.h>
 #include <fcntl.h>
-#include <lastlog.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,27 +79,6 @@ static int date_of_days(int64_t days, char **ret) {
         return *ret ? 0 : -ENOMEM;
 }
 
-/* lastlog(8)'s file: one struct lastlog per uid, at uid * its size; a hole reads as zeros. */
-static int last_login(int fd, const struct accounts_user *u, time_t now, struct report_account *a) {
-        struct lastlog ll;
-        struct timespec ts = {0};
-        char buf[TIMEFMT_RFC3339_SIZE];
-        ssize_t n;
-
-        if (fd < 0)
-                return 0;
-        n = pread(fd, &ll, sizeof(ll), (off_t)u->uid * (off_t)sizeof(ll));
-        if (n != (ssize_t)sizeof(ll) || ll.ll_time <= 0)
-                return 0; /* never logged in (or past the file's end) */
-        ts.tv_sec = ll.ll_time;
-        timefmt_rfc3339(&ts, buf);
-        a->last_login = strdup(buf);
-        if (!a->last_login)
-                return -ENOMEM;
-        a->days_inactive = now > ll.ll_time ? (now - ll.ll_time) / 86400 : 0;
-        return 0;
-}
-
 struct autologin {
         const struct accounts_facts *f;
         struct report *r;
@@ -127,13 +106,8 @@ static int on_autologin(const char *user, enum accounts_dm_kind k, void *userdat
 int accounts_build(struct collector_ctx *ctx, const struct accounts_facts *f, struct report *r,
                    time_t now) {
         struct autologin al = {f, r, r->n_accounts};
-        int fd = open("/var/log/lastlog", O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
         int e = 0;
 
-        if (fd < 0 && errno != ENOENT) {
-                e = report_add_missing(r, "accounts.last_login", strerror(errno));
-                collector_log_errno(ctx, LOG_LEVEL_WARN, -errno, "/var/log/lastlog");
-        }
         for (size_t i = 0; i < f->db.n_users && e == 0; i++) {
                 const struct accounts_user *u = &f->db.users[i];
                 struct report_account *a = add_account(r);
@@ -160,11 +134,9 @@ int accounts_build(struct collector_ctx *ctx, const struct accounts_facts *f, st
                         e = dup_into(&a->shell, u->shell);
                 if (e == 0)
                         e = admin_facts(f, u, a);
-                if (e == 0)
-                        e = last_login(fd, u, now, a);
         }
-        if (fd >= 0)
-                close(fd);
+        if (e == 0)
+                e = accounts_last_logins(ctx, r, al.first, now);
         if (e == 0)
                 e = accounts_dm_autologins(&f->dm, on_autologin, &al);
         if (e == 0 && f->dm.lightdm_guest == 1) {

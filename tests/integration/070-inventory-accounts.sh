@@ -3,7 +3,8 @@
 # login.defs, lastlog and LightDM configuration the test wrote: every account with the facts
 # an inspector asks for (locked, empty password, password age, administrator and why, human or
 # system, last login and days inactive, automatic login, guest); malformed lines named by file
-# and line, the rest read; no password hash anywhere in the output.
+# and line, the rest read; no password hash anywhere in the output. Last login from lastlog,
+# else from wtmp.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib-accounts.sh"
 
@@ -68,6 +69,9 @@ mkdir -p "$ROOT_ETC/lightdm"
 printf '[Seat:*]\nautologin-user=gina\nallow-guest=true\n' >"$ROOT_ETC/lightdm/lightdm.conf"
 lastlog 1006 $((NOW - 60 * DAY)) tty1 -
 lastlog 1001 $((NOW - 2 * 3600)) pts/0 192.0.2.7
+# erin is not in lastlog (a display manager that does not write it): her last wtmp login counts
+printf 'login %s tty7 7 erin - -\nlogin %s pts/1 ts/1 frank - -\n' $((NOW - 10 * DAY)) \
+	$((NOW - 61 * DAY)) | records "$ROOT_LOG/wtmp"
 
 in_root "$AGENT" inventory --only accounts --format json >"$TMP/inv.json" 2>"$TMP/log" ||
 	{ cat "$TMP/log"; fail "inventory"; }
@@ -98,7 +102,8 @@ check("erin", admin=True, admin_via=["sudoers /etc/sudoers.d/erin:1"], password_
 check("hank", admin=True, admin_via=["sudoers /etc/sudoers.d/ops:2"])
 check("ivan", admin=False, log_reader=True)
 check("judy", admin=False)  # only apt, and README.txt is not read
-check("frank", days_inactive=60)
+check("frank", days_inactive=60)  # lastlog's 60 days, not wtmp's older 61
+check("erin", days_inactive=10)
 assert a["frank"]["last_login"].endswith("Z")
 check("alice", days_inactive=0)
 assert "days_inactive" not in a["bob"] and "last_login" not in a["bob"]

@@ -5,9 +5,16 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "accounts.h"
 #include "accounts_dm.h"
 #include "accounts_files.h"
 #include "accounts_sudoers.h"
@@ -172,12 +179,48 @@ static void test_display_managers(void **state) {
         accounts_dm_free(&dm);
 }
 
+/* Debian 13's lastlog2: the latest time per name; anything else is -EIO, not a crash */
+static void test_lastlog2(void **state) {
+        char path[] = "/tmp/test-lastlog2-XXXXXX";
+        struct report_account acc[3] = {
+                {.name = (char *)"alice"}, {.name = (char *)"bob"}, {.name = (char *)"carol"}};
+        struct report r = {.accounts = acc, .n_accounts = 3};
+        int64_t best[2] = {0, 1700000000};
+        sqlite3 *db;
+        int fd = mkstemp(path);
+
+        (void)state;
+        assert_true(fd >= 0);
+        close(fd);
+        assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+        assert_int_equal(sqlite3_exec(db,
+                                      "CREATE TABLE Lastlog2(Name TEXT PRIMARY KEY, Time INTEGER,"
+                                      " TTY TEXT, RemoteHost TEXT, Service TEXT);"
+                                      "INSERT INTO Lastlog2 VALUES('bob', 1600000000, 'tty1', '',"
+                                      " 'login'), ('carol', 1800000000, 'pts/0', '192.0.2.1',"
+                                      " 'sshd'), ('alice', 5, NULL, NULL, NULL);",
+                                      NULL, NULL, NULL),
+                         SQLITE_OK);
+        sqlite3_close(db);
+        /* from the second account on: alice is not looked at */
+        assert_int_equal(accounts_lastlog2_read(path, &r, 1, best), 0);
+        assert_int_equal(best[0], 1600000000);
+        assert_int_equal(best[1], 1800000000);
+        fd = open(path, O_WRONLY | O_TRUNC);
+        assert_int_equal(write(fd, "not sqlite at all, not at all........", 37), 37);
+        close(fd);
+        assert_int_equal(accounts_lastlog2_read(path, &r, 0, best), -EIO);
+        unlink(path);
+        assert_int_equal(accounts_lastlog2_read(path, &r, 0, best), -ENOENT);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_passwd_shadow_group),
                 cmocka_unit_test(test_login_defs),
                 cmocka_unit_test(test_sudoers),
                 cmocka_unit_test(test_display_managers),
+                cmocka_unit_test(test_lastlog2),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
