@@ -14,10 +14,17 @@ struct accounts_grant {
         char *where; /* "/etc/sudoers.d/ops:2" */
 };
 
+struct accounts_alias {
+        char *name;   /* "ADMINS" */
+        char *member; /* "alice", "%ops" */
+};
+
 struct accounts_facts {
         struct accounts_db db;
         struct accounts_grant *grants;
         size_t n_grants;
+        struct accounts_alias *aliases; /* sudoers' User_Alias members */
+        size_t n_aliases;
         struct accounts_dm dm;
 };
 

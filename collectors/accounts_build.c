@@ -31,6 +31,27 @@ static int dup_into(char **slot, const char *s) {
         return *slot ? 0 : -ENOMEM;
 }
 
+/* Whether a sudoers user spec names u: its name, a %group it is in, ALL, or a User_Alias
+ * holding one of those (aliases of aliases, a few levels deep). *budget bounds the work a
+ * file of aliases naming each other can cause. */
+static bool grant_matches(const struct accounts_facts *f, const char *who,
+                          const struct accounts_user *u, unsigned depth, unsigned *budget) {
+        if (*budget == 0)
+                return false;
+        --*budget;
+        if (who[0] == '%') {
+                const struct accounts_group *g = accounts_db_group(&f->db, who + 1);
+                return g && accounts_db_in_group(g, u);
+        }
+        if (strcmp(who, u->name) == 0 || strcmp(who, "ALL") == 0)
+                return true;
+        for (size_t i = 0; depth < 4 && i < f->n_aliases; i++)
+                if (strcmp(f->aliases[i].name, who) == 0 &&
+                    grant_matches(f, f->aliases[i].member, u, depth + 1, budget))
+                        return true;
+        return false;
+}
+
 static int admin_facts(const struct accounts_facts *f, const struct accounts_user *u,
                        struct report_account *a) {
         char via[700];
@@ -47,16 +68,9 @@ static int admin_facts(const struct accounts_facts *f, const struct accounts_use
                 }
         }
         for (size_t i = 0; i < f->n_grants && r == 0; i++) {
-                const char *who = f->grants[i].who;
-                bool match;
+                unsigned budget = 4096;
 
-                if (who[0] == '%') {
-                        const struct accounts_group *g = accounts_db_group(&f->db, who + 1);
-                        match = g && accounts_db_in_group(g, u);
-                } else {
-                        match = strcmp(who, u->name) == 0 || strcmp(who, "ALL") == 0;
-                }
-                if (match) {
+                if (grant_matches(f, f->grants[i].who, u, 0, &budget)) {
                         snprintf(via, sizeof(via), "sudoers %s", f->grants[i].where);
                         r = strv_append(&a->admin_via, &a->n_admin_via, via);
                 }

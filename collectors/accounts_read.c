@@ -98,6 +98,21 @@ static int on_grant(const char *who, unsigned line, void *userdata) {
         return g->who && g->where ? 0 : -ENOMEM;
 }
 
+static int on_alias(const char *name, const char *member, unsigned line, void *userdata) {
+        struct reading *rd = userdata;
+        struct accounts_alias *a;
+
+        (void)line;
+        if (rd->f->n_aliases >= ACCOUNTS_MAX_GRANTS)
+                return 0;
+        a = ARRAY_APPEND(rd->f->aliases, rd->f->n_aliases, ACCOUNTS_MAX_GRANTS);
+        if (!a)
+                return -ENOMEM;
+        a->name = strdup(name);
+        a->member = strdup(member);
+        return a->name && a->member ? 0 : -ENOMEM;
+}
+
 /* sudo's rule for @includedir: names ending in '~' or holding a '.' are skipped. */
 static bool sudoers_dropin_name(const char *name) {
         size_t n = strlen(name);
@@ -180,7 +195,8 @@ static void sudoers_bad_line(unsigned line, const char *why, void *userdata) {
 }
 
 static int sudoers_file(struct reading *rd, const char *path) {
-        static const struct accounts_sudoers_ops ops = {on_grant, on_include, sudoers_bad_line};
+        static const struct accounts_sudoers_ops ops = {on_grant, on_include, sudoers_bad_line,
+                                                        on_alias};
         size_t len = 0;
         char *text;
         int r;
@@ -213,6 +229,13 @@ void accounts_facts_free(struct accounts_facts *f) {
         free(f->grants);
         f->grants = NULL;
         f->n_grants = 0;
+        for (size_t i = 0; i < f->n_aliases; i++) {
+                free(f->aliases[i].name);
+                free(f->aliases[i].member);
+        }
+        free(f->aliases);
+        f->aliases = NULL;
+        f->n_aliases = 0;
         accounts_dm_free(&f->dm);
 }
 
@@ -225,6 +248,8 @@ int accounts_read_all(struct collector_ctx *ctx, struct accounts_facts *f, struc
         accounts_db_init(&f->db);
         f->grants = NULL;
         f->n_grants = 0;
+        f->aliases = NULL;
+        f->n_aliases = 0;
         accounts_dm_init(&f->dm);
         r = parse_file(&rd, "/etc/passwd", false, accounts_parse_passwd, "accounts");
         if (r == 0)

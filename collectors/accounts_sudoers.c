@@ -125,6 +125,43 @@ static int rule_line(struct sudoers *s, char *line, unsigned lineno) {
         return 0;
 }
 
+/* "User_Alias A = x, %y : B = z": each member of each alias */
+static int alias_line(struct sudoers *s, char *defs, unsigned lineno) {
+        for (char *p = defs; *p;) {
+                size_t n = strcspn(p, ":");
+                char save = p[n], *eq, *name = skip_blank(p);
+
+                p[n] = '\0';
+                eq = strchr(name, '=');
+                if (eq) {
+                        char *m = eq + 1;
+                        *eq = '\0';
+                        trim_end(name);
+                        for (;;) {
+                                size_t k = strcspn(m, ",");
+                                char msave = m[k], *who = skip_blank(m);
+                                int r = 0;
+
+                                m[k] = '\0';
+                                trim_end(who);
+                                if (*name && *who && *who != '!' && s->ops->alias)
+                                        r = s->ops->alias(name, who, lineno, s->userdata);
+                                if (r < 0)
+                                        return r;
+                                if (!msave)
+                                        break;
+                                m += k + 1;
+                        }
+                } else if (s->ops->bad_line) {
+                        s->ops->bad_line(lineno, "alias without '='", s->userdata);
+                }
+                if (!save)
+                        break;
+                p += n + 1;
+        }
+        return 0;
+}
+
 static bool starts_word(const char *s, const char *word) {
         size_t n = strlen(word);
         return strncmp(s, word, n) == 0 && (isspace((unsigned char)s[n]) || s[n] == '"');
@@ -147,9 +184,11 @@ static int logical_line(struct sudoers *s, char *line, unsigned lineno) {
         trim_end(line);
         if (!*line)
                 return 0;
-        if (strncmp(line, "Defaults", 8) == 0 || strncmp(line, "User_Alias", 10) == 0 ||
-            strncmp(line, "Runas_Alias", 11) == 0 || strncmp(line, "Host_Alias", 10) == 0 ||
-            strncmp(line, "Cmnd_Alias", 10) == 0 || strncmp(line, "Cmd_Alias", 9) == 0)
+        if (starts_word(line, "User_Alias"))
+                return alias_line(s, line + 10, lineno);
+        if (strncmp(line, "Defaults", 8) == 0 || strncmp(line, "Runas_Alias", 11) == 0 ||
+            strncmp(line, "Host_Alias", 10) == 0 || strncmp(line, "Cmnd_Alias", 10) == 0 ||
+            strncmp(line, "Cmd_Alias", 9) == 0)
                 return 0;
         return rule_line(s, line, lineno);
 }

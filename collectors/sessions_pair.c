@@ -210,9 +210,12 @@ int sessions_pair_record(const struct utmpx *u, void *userdata) {
 
 int sessions_pair_finish(struct sessions_pairer *p, bool reached_start) {
         int e = reached_start ? flush_orphans(p) : 0;
-        struct report_session *s = p->out->sessions + p->first;
         size_t n = p->out->n_sessions - p->first;
+        struct report_session *s;
 
+        if (n == 0)
+                return e; /* no sessions array at all: nothing to add an offset to */
+        s = p->out->sessions + p->first;
         /* found newest first: the report reads oldest first */
         for (size_t i = 0; i < n / 2; i++) {
                 struct report_session t = s[i];

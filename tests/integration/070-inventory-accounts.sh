@@ -23,6 +23,8 @@ hank:x:1008:1008:Hank:/home/hank:/bin/bash
 ivan:x:1009:1009:Ivan:/home/ivan:/bin/bash
 judy:x:1010:1010:Judy:/home/judy:/bin/bash
 svc:x:500:500:a service:/var/lib/svc:/usr/sbin/nologin
+kate:x:1011:1011:Kate:/home/kate:/bin/bash
+leo:x:1012:1200:Leo:/home/leo:/bin/bash
 P
 changed=$((NOW / DAY))
 old=$((changed - 400))
@@ -41,6 +43,8 @@ hank:\$6\$s\$HASHMARKERhank:$changed:0:99999:7:::
 ivan:\$6\$s\$HASHMARKERivan:$changed:0:99999:7:::
 judy:\$6\$s\$HASHMARKERjudy:$changed:0:99999:7:::
 svc:*:$changed:0:99999:7:::
+kate:\$6\$s\$HASHMARKERkate:$changed:0:99999:7:::
+leo:\$6\$s\$HASHMARKERleo:$changed:0:99999:7:::
 S
 cat >"$ROOT_ETC/group" <<'G'
 root:x:0:
@@ -48,6 +52,7 @@ adm:x:4:ivan
 sudo:x:27:dave
 ops:x:1100:hank
 users:x:100:alice,bob
+helpdesk:x:1200:
 G
 cat >"$ROOT_ETC/login.defs" <<'L'
 # shadow's configuration
@@ -58,6 +63,8 @@ cat >"$ROOT_ETC/sudoers" <<'SU'
 Defaults        env_reset
 root    ALL=(ALL:ALL) ALL
 judy    ALL=(root) /usr/bin/apt
+User_Alias  IT_STAFF = kate, %helpdesk
+IT_STAFF ALL=(ALL) ALL
 @includedir /etc/sudoers.d
 SU
 mkdir -m 0750 "$ROOT_ETC/sudoers.d"
@@ -84,7 +91,7 @@ import json, sys
 d = json.load(open(sys.argv[1]))
 a = {x["name"]: x for x in d["accounts"]}
 assert list(a) == ["root", "daemon", "alice", "bob", "carol", "dave", "erin", "frank", "gina",
-                   "hank", "ivan", "judy", "svc", "guest"], list(a)
+                   "hank", "ivan", "judy", "svc", "kate", "leo", "guest"], list(a)
 def check(name, **want):
     for k, v in want.items():
         assert a[name].get(k) == v, (name, k, a[name].get(k), v)
@@ -109,6 +116,8 @@ check("alice", days_inactive=0)
 assert "days_inactive" not in a["bob"] and "last_login" not in a["bob"]
 check("gina", autologin=True, autologin_by="lightdm")
 check("svc", system=True)
+check("kate", admin=True, admin_via=["sudoers /etc/sudoers:5"])  # through a User_Alias
+check("leo", admin=True, admin_via=["sudoers /etc/sudoers:5"])   # alias -> %group -> primary
 check("guest", guest=True)
 miss = [m["reason"] for m in d.get("missing", [])]
 assert any(r.startswith("/etc/passwd:5: ") for r in miss), miss

@@ -111,6 +111,15 @@ static int include(const char *path, int dir, unsigned line, void *userdata) {
         return 0;
 }
 
+static int alias(const char *name, const char *member, unsigned line, void *userdata) {
+        char *out = userdata;
+        size_t n = strlen(out);
+
+        (void)line;
+        snprintf(out + n, 256 - n, "%s>%s ", member, name);
+        return 0;
+}
+
 static void test_sudoers(void **state) {
         static const struct {
                 const char *text, *want;
@@ -127,10 +136,11 @@ static void test_sudoers(void **state) {
                 {"\n\n@includedir /etc/sudoers.d\n#include \"/etc/sudoers local\"\n",
                  "dir:/etc/sudoers.d@3 file:/etc/sudoers local@4 "},
                 {"#includedir /etc/sudoers.d\n", "dir:/etc/sudoers.d@1 "},
-                {"User_Alias ADMINS = ann\nADMINS ALL = ALL\n", "ADMINS@2 "},
+                {"User_Alias ADMINS = ann\nADMINS ALL = ALL\n", "ann>ADMINS ADMINS@2 "},
+                {"User_Alias A = x, %y : B = !z, A\n", "x>A %y>A A>B "},
                 {"noequals\n", ""},
         };
-        static const struct accounts_sudoers_ops ops = {grant, include, NULL};
+        static const struct accounts_sudoers_ops ops = {grant, include, NULL, alias};
 
         (void)state;
         for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
