@@ -89,13 +89,16 @@ static int wtmp_login(const struct utmpx *u, void *userdata) {
 }
 
 static void wtmp_read(const struct report *r, size_t first, int64_t *best, time_t now) {
+        struct sessions_limits l;
         struct sessions_walk walk;
-        struct from_wtmp w = {r, first, best, now - (time_t)SESSIONS_MAX_AGE_DAYS * 86400};
+        struct from_wtmp w = {r, first, best, 0};
         int fd = open(SESSIONS_WTMP, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
 
         if (fd < 0)
                 return; /* the sessions collector says why */
-        (void)sessions_walk_back(fd, SESSIONS_MAX_RECORDS, wtmp_login, &w, &walk);
+        sessions_default_limits(&l);
+        w.cutoff = now - (time_t)l.max_age_s;
+        (void)sessions_walk_back(fd, l.max_records, wtmp_login, &w, &walk);
         close(fd);
 }
 

@@ -25,8 +25,12 @@ struct sessions_limits {
         uint64_t max_records;
 };
 
-/* The defaults above, as limits. */
+/* The limits a snapshot uses: the defaults above, or what sessions_set_limits() set. */
 void sessions_default_limits(struct sessions_limits *l);
+/* For the agent's configuration (an agent.ini [sessions] section, to be wired by the agent):
+ * how many recent sessions and how many days back a snapshot carries; 0 keeps the default.
+ * Called once, before any snapshot. */
+void sessions_set_limits(size_t max_sessions, unsigned max_age_days);
 
 /* --- sessions_wtmp.c --- */
 struct sessions_walk {

@@ -41,9 +41,18 @@ bool sessions_is_shutdown(const struct utmpx *u) {
         return u->ut_type == RUN_LVL && strncmp(u->ut_user, "shutdown", sizeof(u->ut_user)) == 0;
 }
 
+/* set once by the agent from its configuration, before any snapshot */
+static size_t configured_sessions;
+static unsigned configured_days;
+
+void sessions_set_limits(size_t max_sessions, unsigned max_age_days) {
+        configured_sessions = max_sessions;
+        configured_days = max_age_days;
+}
+
 void sessions_default_limits(struct sessions_limits *l) {
-        l->max_sessions = SESSIONS_MAX_SESSIONS;
-        l->max_age_s = (int64_t)SESSIONS_MAX_AGE_DAYS * 86400;
+        l->max_sessions = configured_sessions ? configured_sessions : SESSIONS_MAX_SESSIONS;
+        l->max_age_s = (int64_t)(configured_days ? configured_days : SESSIONS_MAX_AGE_DAYS) * 86400;
         l->max_records = SESSIONS_MAX_RECORDS;
 }
 
