@@ -131,11 +131,30 @@ static void test_forward(void **state) {
         close(fd);
 }
 
+static void test_configured_limits(void **state) {
+        struct sessions_limits l;
+
+        (void)state;
+        sessions_default_limits(&l);
+        assert_int_equal(l.max_sessions, SESSIONS_MAX_SESSIONS);
+        assert_int_equal(l.max_age_s, (int64_t)SESSIONS_MAX_AGE_DAYS * 86400);
+        sessions_set_limits(5, 0); /* 0: the default */
+        sessions_default_limits(&l);
+        assert_int_equal(l.max_sessions, 5);
+        assert_int_equal(l.max_age_s, (int64_t)SESSIONS_MAX_AGE_DAYS * 86400);
+        sessions_set_limits(0, 365);
+        sessions_default_limits(&l);
+        assert_int_equal(l.max_sessions, SESSIONS_MAX_SESSIONS);
+        assert_int_equal(l.max_age_s, (int64_t)365 * 86400);
+        sessions_set_limits(0, 0);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_pairing),
                 cmocka_unit_test(test_limits_and_chunks),
                 cmocka_unit_test(test_forward),
+                cmocka_unit_test(test_configured_limits),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
