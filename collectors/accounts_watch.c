@@ -15,12 +15,15 @@
 
 /* useradd writes passwd, shadow, group and gshadow one after the other: one reading after */
 #define ACCOUNTS_SETTLE_USEC ((uint64_t)200 * 1000)
+/* ... but files changing without pause are read at least this often */
+#define ACCOUNTS_SETTLE_MAX_USEC ((uint64_t)2 * 1000 * 1000)
 
 struct accounts_watch {
         struct collector_ctx *ctx;
         int fd, etc_wd;
         struct loop_source *io, *timer;
-        struct report last; /* the last reading: its accounts are compared with the next */
+        struct report last;   /* the last reading: its accounts are compared with the next */
+        uint64_t first_event; /* of the changes not read yet, 0 when none */
 };
 
 static const char *const watched_names[] = {
@@ -85,6 +88,7 @@ static int on_settled(struct loop_source *s, uint64_t now, void *userdata) {
 
         (void)s;
         (void)now;
+        w->first_event = 0;
         report_init(&next);
         e = accounts_collect(w->ctx, &next);
         if (e < 0) {
@@ -126,8 +130,15 @@ static int on_inotify(struct loop_source *s, int fd, uint32_t revents, void *use
         }
         if (n < 0 && errno != EAGAIN && errno != EINTR)
                 return collector_log_errno(w->ctx, LOG_LEVEL_ERROR, -errno, "inotify");
-        if (relevant)
-                return loop_timer_set(w->timer, ACCOUNTS_SETTLE_USEC);
+        if (relevant) {
+                uint64_t at = loop_now() + ACCOUNTS_SETTLE_USEC;
+
+                if (!w->first_event)
+                        w->first_event = loop_now();
+                if (at > w->first_event + ACCOUNTS_SETTLE_MAX_USEC)
+                        at = w->first_event + ACCOUNTS_SETTLE_MAX_USEC;
+                return loop_timer_set_at(w->timer, at);
+        }
         return 0;
 }
 
