@@ -136,4 +136,16 @@ in_root "$AGENT" inventory --only accounts --format json >"$TMP/nosudo.json" 2>/
 	fail "inventory without sudoers"
 [ "$(jget "$TMP/nosudo.json" '[x["name"] for x in d["accounts"] if x.get("admin")]')" = "['root', 'dave']" ] ||
 	fail "admins without sudoers"
+
+# GDM and SDDM instead of LightDM: their automatic logins, no guest
+rm -rf "$ROOT_ETC/lightdm"
+mkdir -p "$ROOT_ETC/gdm3" "$ROOT_ETC/sddm.conf.d"
+printf '# GDM\n[daemon]\nAutomaticLoginEnable = true\nAutomaticLogin = bob\n' >"$ROOT_ETC/gdm3/daemon.conf"
+printf '[Autologin]\nUser=carol\nSession=plasma\n' >"$ROOT_ETC/sddm.conf.d/10-auto.conf"
+printf '[Autologin]\nUser=nosuchuser\n' >"$ROOT_ETC/sddm.conf.d/05-old.conf" # overridden
+in_root "$AGENT" inventory --only accounts --format json >"$TMP/dm.json" 2>/dev/null || fail "dm"
+validate "$TMP/dm.json"
+[ "$(jget "$TMP/dm.json" '[(x["name"], x.get("autologin_by")) for x in d["accounts"] if x.get("autologin")]')" = \
+	"[('bob', 'gdm'), ('carol', 'sddm')]" ] || fail "GDM and SDDM autologin: $(cat "$TMP/dm.json")"
+[ "$(jget "$TMP/dm.json" '[x["name"] for x in d["accounts"] if x.get("guest")]')" = "[]" ] || fail "guest"
 echo "accounts inventory ok"
