@@ -11,7 +11,7 @@ boot $((NOW - DAY)) ~ ~~ reboot 6.1.0 -
 login $((NOW - 600)) pts/3 ts/3 carol 192.0.2.10 192.0.2.10
 R
 
-in_root "$AGENT" watch >"$TMP/events" 2>"$TMP/err" &
+in_root "$AGENT" -v watch >"$TMP/events" 2>"$TMP/err" &
 pid=$!
 at_exit "kill $pid 2>/dev/null; wait $pid 2>/dev/null"
 # wait_for N: until the agent has printed N lines (5 s at most)
@@ -24,7 +24,12 @@ wait_for() {
 	cat "$TMP/err"
 	fail "waited for event $1, have: $(cat "$TMP/events")"
 }
-sleep 0.5 # the watches are set up
+# the agent says it watches once every collector's watches are set up
+for ((i = 0; i < 200; i++)); do
+	grep -q "watching" "$TMP/err" && break
+	sleep 0.05
+done
+grep -q "watching" "$TMP/err" || { cat "$TMP/err"; fail "watch did not start"; }
 t=$(date +%s)
 echo "login $t pts/4 ts/4 alice ws9.example 2001:db8::9" | records "$ROOT_LOG/wtmp"
 wait_for 1
