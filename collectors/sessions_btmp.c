@@ -3,6 +3,7 @@
  * names are as typed at the login prompt: sometimes not an account (or a password typed in
  * the wrong field), which is why the file is root's. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -53,8 +54,11 @@ int sessions_failed(struct collector_ctx *ctx, const struct sessions_limits *l, 
         if (fd == -ENOENT)
                 return 0; /* no failed login recorded, ever */
         if (fd < 0) {
+                char why[128];
+
                 collector_log_errno(ctx, LOG_LEVEL_WARN, fd, "%s", SESSIONS_BTMP);
-                return report_add_missing(r, "sessions.failed_attempts", strerror(-fd));
+                snprintf(why, sizeof(why), "%s: %s", SESSIONS_BTMP, strerror(-fd));
+                return report_add_missing(r, "sessions.failed_attempts", why);
         }
         e = sessions_walk_back(fd, SESSIONS_MAX_FAILED_RECORDS, on_failed, &f, &w);
         close(fd);
