@@ -1,5 +1,6 @@
-/* The `sessions` collector: who logged in, when, from where, and until when (wtmp), failed
- * logins (btmp), the sessions logind has now. docs/accounts.md says what each fact means. */
+/* The `sessions` collector: who logged in, when, from where, and until when (wtmpdb, else
+ * wtmp), failed logins (btmp), the sessions logind has now. docs/accounts.md says what each
+ * fact means. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -57,7 +58,15 @@ static int sessions_snapshot(struct collector_ctx *ctx, struct report *r) {
         int e;
 
         sessions_default_limits(&l);
-        e = sessions_recent(ctx, &l, now, r);
+        /* where pam_wtmpdb records the logins (Debian 13), wtmp is legacy and may be empty */
+        e = sessions_wtmpdb_read(SESSIONS_WTMPDB, &l, now, r);
+        if (e == -EIO) {
+                collector_log(ctx, LOG_LEVEL_WARN, "%s: not a wtmpdb database, or unreadable",
+                              SESSIONS_WTMPDB);
+                e = report_add_missing(r, "sessions", SESSIONS_WTMPDB ": not readable as wtmpdb");
+        } else if (e == -ENOENT) {
+                e = sessions_recent(ctx, &l, now, r);
+        }
         if (e == 0)
                 e = sessions_failed(ctx, &l, now, r);
         if (e == 0)

@@ -68,6 +68,13 @@ struct report_session *sessions_add(struct report *r);
 bool sessions_is_boot(const struct utmpx *u);
 bool sessions_is_shutdown(const struct utmpx *u);
 
+/* --- sessions_wtmpdb.c --- */
+/* The recent sessions of a wtmpdb database at path, appended to r in time order. 0, -ENOENT,
+ * -ENOMEM, -EIO (not a wtmpdb database, or unreadable). */
+int sessions_wtmpdb_read(const char *path, const struct sessions_limits *l, time_t now,
+                         struct report *r);
+#define SESSIONS_WTMPDB "/var/lib/wtmpdb/wtmp.db"
+
 /* --- sessions_btmp.c, sessions_logind.c --- */
 int sessions_failed(struct collector_ctx *ctx, const struct sessions_limits *l, time_t now,
                     struct report *r);

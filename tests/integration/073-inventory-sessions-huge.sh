@@ -11,15 +11,15 @@ logout $((NOW - 3600)) pts/2 ts/2 - - -
 login $((NOW - 60)) tty1 1 bob - -
 R
 
-"$PY" - "$TMP/inv.json" "$AGENT" "$ROOT_ETC" "$ROOT_LOG" <<'PY' || fail "huge wtmp"
+declare -f in_root >"$TMP/in_root.sh"
+echo "ROOT_ETC='$ROOT_ETC' ROOT_LOG='$ROOT_LOG' ROOT_LIB='$ROOT_LIB'" >>"$TMP/in_root.sh"
+"$PY" - "$TMP/inv.json" "$AGENT" "$TMP/in_root.sh" <<'PY' || fail "huge wtmp"
 import json, resource, subprocess, sys, time
-out, agent, etc, log = sys.argv[1:]
+out, agent, lib = sys.argv[1:]
 t0 = time.monotonic()
 with open(out, "w") as f:
-    subprocess.run(["unshare", "--mount", "--propagation", "private", "/bin/sh", "-c",
-                    'mount --bind "$0" /etc && mount --bind "$1" /var/log && shift && exec "$@"',
-                    etc, log, agent, "inventory", "--only", "sessions", "--format", "json"],
-                   stdout=f, check=True)
+    subprocess.run(["bash", "-c", '. "$0"; in_root "$@"', lib, agent, "inventory", "--only",
+                    "sessions", "--format", "json"], stdout=f, check=True)
 wall = time.monotonic() - t0
 rss_mib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 print(f"1 GB wtmp: {wall:.2f} s, peak RSS {rss_mib:.1f} MiB")

@@ -1,7 +1,7 @@
-# Shared by tests 070-079: a private /etc and /var/log for the agent. A copy of /etc and an
-# empty log directory are bound over the real ones inside a private mount namespace, so the
-# agent reads the test's passwd, shadow, sudoers, wtmp... at their real paths, and nothing of
-# the machine's own is touched. Sourced after lib.sh.
+# Shared by tests 070-079: a private /etc, /var/log and /var/lib for the agent. A copy of /etc
+# and empty log and lib directories are bound over the real ones inside a private mount
+# namespace, so the agent reads the test's passwd, shadow, sudoers, wtmp... at their real
+# paths, and nothing of the machine's own is touched. Sourced after lib.sh.
 need unshare
 WRITER="$BUILD/tests/integration/utmp-writer"
 [ -x "$WRITER" ] || fail "build the test helpers first (make tests)"
@@ -15,11 +15,16 @@ rm -rf "$ROOT_ETC/sudoers" "$ROOT_ETC/sudoers.d" "$ROOT_ETC/lightdm" "$ROOT_ETC/
 NOW=$(date +%s)
 DAY=86400
 
-# in_root CMD ARGS...: run CMD with the test's /etc and /var/log
+# /var/lib: wtmpdb/ and lastlog/ (Debian 13's databases, which the agent prefers to wtmp and
+# lastlog), empty unless a test fills them; the machine's own are hidden
+ROOT_LIB="$TMP/root/lib"
+mkdir -p "$ROOT_LIB/wtmpdb" "$ROOT_LIB/lastlog"
+
+# in_root CMD ARGS...: run CMD with the test's /etc, /var/log and /var/lib
 in_root() {
 	unshare --mount --propagation private -- /bin/sh -c \
-		'mount --bind "$0" /etc && mount --bind "$1" /var/log && shift && exec "$@"' \
-		"$ROOT_ETC" "$ROOT_LOG" "$@"
+		'mount --bind "$0" /etc && mount --bind "$1" /var/log && mount --bind "$2" /var/lib &&
+		shift 2 && exec "$@"' "$ROOT_ETC" "$ROOT_LOG" "$ROOT_LIB" "$@"
 }
 
 # records FILE: the records on stdin (utmp-writer's format) appended to FILE
