@@ -54,6 +54,8 @@ int accounts_lastlog2_read(const char *path, const struct report *r, size_t firs
                 const char *name = (const char *)sqlite3_column_text(st, 0);
                 int64_t t = sqlite3_column_int64(st, 1);
 
+                if (!sessions_time_ok(t))
+                        t = 0; /* not a time: a damaged or forged row */
                 for (size_t i = first; name && i < r->n_accounts; i++)
                         if (strcmp(r->accounts[i].name, name) == 0 && t > best[i - first])
                                 best[i - first] = t;

@@ -55,12 +55,20 @@ static int sessions_recent(struct collector_ctx *ctx, const struct sessions_limi
 static int sessions_snapshot(struct collector_ctx *ctx, struct report *r) {
         struct sessions_limits l;
         time_t now = time(NULL);
+        size_t skipped = 0;
         int e;
 
         sessions_default_limits(&l);
         /* where pam_wtmpdb records the logins (Debian 13), wtmp is legacy and may be empty */
-        e = sessions_wtmpdb_read(SESSIONS_WTMPDB, &l, now, r);
-        if (e == -EIO) {
+        e = sessions_wtmpdb_read(SESSIONS_WTMPDB, &l, now, r, &skipped);
+        if (e == 0 && skipped) {
+                char why[128];
+
+                snprintf(why, sizeof(why), "%s: %zu rows with impossible times skipped",
+                         SESSIONS_WTMPDB, skipped);
+                collector_log(ctx, LOG_LEVEL_WARN, "%s", why);
+                e = report_add_missing(r, "sessions", why);
+        } else if (e == -EIO) {
                 collector_log(ctx, LOG_LEVEL_WARN, "%s: not a wtmpdb database, or unreadable",
                               SESSIONS_WTMPDB);
                 e = report_add_missing(r, "sessions", SESSIONS_WTMPDB ": not readable as wtmpdb");

@@ -63,16 +63,20 @@ int sessions_pair_finish(struct sessions_pairer *p, bool reached_start);
 int sessions_from_record(const struct utmpx *u, bool as_logout, struct report_session *s);
 /* "2026-11-23T08:01:10.000Z" of a record, into a malloc'ed string; NULL on out of memory. */
 char *sessions_time(int64_t sec);
+/* Whether sec is a time an RFC 3339 date-time can say (1970 to 9999): a database's 64-bit
+ * times are checked before they become one. */
+bool sessions_time_ok(int64_t sec);
 struct report_session *sessions_add(struct report *r);
 /* true for the records that end every session: a boot, a shutdown */
 bool sessions_is_boot(const struct utmpx *u);
 bool sessions_is_shutdown(const struct utmpx *u);
 
 /* --- sessions_wtmpdb.c --- */
-/* The recent sessions of a wtmpdb database at path, appended to r in time order. 0, -ENOENT,
- * -ENOMEM, -EIO (not a wtmpdb database, or unreadable). */
+/* The recent sessions of a wtmpdb database at path, appended to r in time order; rows whose
+ * times are not times are skipped and counted. 0, -ENOENT, -ENOMEM, -EIO (not a wtmpdb
+ * database, or unreadable). */
 int sessions_wtmpdb_read(const char *path, const struct sessions_limits *l, time_t now,
-                         struct report *r);
+                         struct report *r, size_t *ret_skipped);
 #define SESSIONS_WTMPDB "/var/lib/wtmpdb/wtmp.db"
 
 /* --- sessions_btmp.c, sessions_logind.c --- */

@@ -56,6 +56,10 @@ void sessions_default_limits(struct sessions_limits *l) {
         l->max_records = SESSIONS_MAX_RECORDS;
 }
 
+bool sessions_time_ok(int64_t sec) {
+        return sec >= 0 && sec <= INT64_C(253402300799); /* 9999-12-31T23:59:59Z */
+}
+
 char *sessions_time(int64_t sec) {
         struct timespec ts = {.tv_sec = (time_t)sec};
         char buf[TIMEFMT_RFC3339_SIZE];

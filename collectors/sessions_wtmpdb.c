@@ -34,12 +34,16 @@ static int address_of(const char *host, char **ret) {
 }
 
 static int one(sqlite3_stmt *st, int64_t next_boot_usec, struct report *r) {
-        struct report_session *s = sessions_add(r);
-        int64_t login = sqlite3_column_int64(st, 1);
+        /* µs, in seconds: a forged or damaged row can hold any 64-bit value */
+        int64_t login = sqlite3_column_int64(st, 1) / 1000000;
         bool out = sqlite3_column_type(st, 2) != SQLITE_NULL;
-        int64_t logout = sqlite3_column_int64(st, 2);
-        const char *end = out ? "logout" : next_boot_usec > login ? "crash" : "open";
+        int64_t logout = sqlite3_column_int64(st, 2) / 1000000;
+        const char *end = out ? "logout" : next_boot_usec / 1000000 > login ? "crash" : "open";
+        struct report_session *s;
 
+        if (!sessions_time_ok(login) || (out && !sessions_time_ok(logout)))
+                return 1; /* not a time: the row is skipped, and counted */
+        s = sessions_add(r);
         if (!s)
                 return -ENOMEM;
         s->user = column(st, 0);
@@ -47,20 +51,20 @@ static int one(sqlite3_stmt *st, int64_t next_boot_usec, struct report *r) {
                 return -ENOMEM;
         s->tty = column(st, 3);
         s->remote_host = column(st, 4);
-        s->login_time = sessions_time(login / 1000000);
+        s->login_time = sessions_time(login);
         if (!s->login_time || !(s->kind = strdup("session")) || !(s->end = strdup(end)))
                 return -ENOMEM;
         if (out) {
-                if (!(s->logout_time = sessions_time(logout / 1000000)))
+                if (!(s->logout_time = sessions_time(logout)))
                         return -ENOMEM;
                 if (logout >= login)
-                        s->duration_s = (logout - login) / 1000000;
+                        s->duration_s = logout - login;
         }
         return address_of(s->remote_host, &s->remote_address);
 }
 
 int sessions_wtmpdb_read(const char *path, const struct sessions_limits *l, time_t now,
-                         struct report *r) {
+                         struct report *r, size_t *ret_skipped) {
         static const char sql[] =
                 "SELECT User, Login, Logout, TTY, RemoteHost, "
                 " (SELECT MIN(b.Login) FROM wtmp b WHERE b.Type = ?1 AND b.Login > w.Login) "
@@ -70,6 +74,7 @@ int sessions_wtmpdb_read(const char *path, const struct sessions_limits *l, time
         sqlite3_stmt *st = NULL;
         int rc, e = 0;
 
+        *ret_skipped = 0;
         if (access(path, F_OK) < 0)
                 return -errno;
         rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
@@ -87,6 +92,10 @@ int sessions_wtmpdb_read(const char *path, const struct sessions_limits *l, time
                 int64_t boot =
                         sqlite3_column_type(st, 5) == SQLITE_NULL ? 0 : sqlite3_column_int64(st, 5);
                 e = one(st, boot, r);
+                if (e > 0) {
+                        ++*ret_skipped;
+                        e = 0;
+                }
                 rc = SQLITE_OK;
         }
         if (e == 0 && rc != SQLITE_DONE)

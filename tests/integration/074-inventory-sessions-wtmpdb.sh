@@ -2,7 +2,7 @@
 # Debian 13 records logins in wtmpdb (/var/lib/wtmpdb/wtmp.db, SQLite, times in µs) through
 # pam_wtmpdb: `inventory --only sessions` reads it in preference to a legacy wtmp: logged-out,
 # crashed (a boot after, no logout) and open sessions, IPv6 and IPv4 remote hosts, the age
-# limit; and lastlog2 (/var/lib/lastlog/lastlog2.db) gives an account its last login.
+# limit, a forged row skipped and said; and lastlog2 (/var/lib/lastlog/lastlog2.db) gives an account its last login.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib-accounts.sh"
 # a legacy wtmp the agent must not read when wtmpdb is there
@@ -22,7 +22,8 @@ rows = [(1, "reboot", (now - 200 * D) * us, None, "~", "6.12.0", None),
          "2001:db8::5", "sshd"),
         (3, "bob", (now - 8 * D) * us, None, "tty2", None, "login"),
         (1, "reboot", (now - 3 * D + 100) * us, None, "~", "6.12.0", None),
-        (3, "carol", (now - 3600) * us, None, "pts/1", "192.0.2.9", "sshd")]
+        (3, "carol", (now - 3600) * us, None, "pts/1", "192.0.2.9", "sshd"),
+        (3, "mallory", 2**63 - 1, None, "pts/6", None, "forged")]  # no time an RFC 3339 can say
 db.executemany("INSERT INTO wtmp (Type,User,Login,Logout,TTY,RemoteHost,Service) "
                "VALUES (?,?,?,?,?,?,?)", rows)
 db.commit()
@@ -42,10 +43,12 @@ import json, sys
 d = json.load(open(sys.argv[1]))
 got = [(s["user"], s.get("tty"), s.get("remote_host"), s.get("remote_address"), s.get("end"),
         s.get("duration_s"), "logout_time" in s) for s in d["sessions"] if s.get("kind") == "session"]
-want = [("alice", "pts/0", "2001:db8::5", "2001:db8::5", "logout", 3599, True),
+want = [("alice", "pts/0", "2001:db8::5", "2001:db8::5", "logout", 3600, True),
         ("bob", "tty2", None, None, "crash", None, False),
         ("carol", "pts/1", "192.0.2.9", "192.0.2.9", "open", None, False)]
 assert got == want, got
+miss = [m["reason"] for m in d.get("missing", []) if m["fact"] == "sessions"]
+assert miss == ["/var/lib/wtmpdb/wtmp.db: 1 rows with impossible times skipped"], miss
 root = next(a for a in d["accounts"] if a["name"] == "root")
 assert root.get("days_inactive") == 5, root
 print("wtmpdb ok:", len(got), "sessions")
