@@ -78,6 +78,17 @@ bool sessions_is_shutdown(const struct utmpx *u);
 int sessions_wtmpdb_read(const char *path, const struct sessions_limits *l, time_t now,
                          struct report *r, size_t *ret_skipped);
 #define SESSIONS_WTMPDB "/var/lib/wtmpdb/wtmp.db"
+/* A wtmpdb row's session: columns col.. of st are User, Login, Logout, TTY, RemoteHost. 0,
+ * 1 (a time no date-time can say: s is to be dropped), -ENOMEM. */
+struct sqlite3_stmt;
+int sessions_wtmpdb_session(struct sqlite3_stmt *st, int col, const char *end,
+                            struct report_session *s);
+/* wtmpdb's logins and logouts as events, when it exists (sessions_watchdb.c) */
+struct sessions_watchdb;
+int sessions_watchdb_start(struct collector_ctx *ctx, struct sessions_watchdb **ret);
+void sessions_watchdb_stop(struct sessions_watchdb *d);
+/* sessions_watch.c's event emitter, shared with sessions_watchdb.c */
+void sessions_emit(struct collector_ctx *ctx, const char *what, struct report_session *s);
 
 /* --- sessions_btmp.c, sessions_logind.c --- */
 int sessions_failed(struct collector_ctx *ctx, const struct sessions_limits *l, time_t now,

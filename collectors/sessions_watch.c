@@ -29,9 +29,10 @@ struct sessions_watch {
         struct loop_source *io;
         struct open_session *open;
         size_t n_open;
+        struct sessions_watchdb *db; /* wtmpdb's events, where it exists */
 };
 
-static void emit(struct sessions_watch *w, const char *what, struct report_session *s) {
+void sessions_emit(struct collector_ctx *ctx, const char *what, struct report_session *s) {
         struct report_event ev;
         char now[TIMEFMT_RFC3339_SIZE];
 
@@ -40,7 +41,7 @@ static void emit(struct sessions_watch *w, const char *what, struct report_sessi
         ev.time = now;
         ev.event = (char *)(uintptr_t)what; /* borrowed: the event is not freed */
         ev.session = s;
-        collector_emit(w->ctx, &ev);
+        collector_emit(ctx, &ev);
 }
 
 static struct open_session *open_find(struct sessions_watch *w, const char *line) {
@@ -70,7 +71,7 @@ static int logout(struct sessions_watch *w, struct open_session *o, const struct
         if (e == 0 && (!(s.kind = strdup("session")) || !(s.end = strdup(end))))
                 e = -ENOMEM;
         if (e == 0)
-                emit(w, "logout", &s);
+                sessions_emit(w->ctx, "logout", &s);
         model_free(model_find_desc("session"), &s);
         if (o)
                 *o = w->open[--w->n_open];
@@ -108,7 +109,7 @@ static int on_record(const struct utmpx *u, void *userdata) {
                 if (e == 0 && (!(s.kind = strdup("session")) || !(s.end = strdup("open"))))
                         e = -ENOMEM;
                 if (e == 0)
-                        emit(w, "login", &s);
+                        sessions_emit(w->ctx, "login", &s);
                 model_free(model_find_desc("session"), &s);
         }
         return e;
@@ -209,6 +210,7 @@ void sessions_watch_stop(struct collector_ctx *ctx) {
 
         if (!w)
                 return;
+        sessions_watchdb_stop(w->db);
         loop_source_free(w->io);
         if (w->ifd >= 0)
                 close(w->ifd);
@@ -226,7 +228,7 @@ int sessions_watch_start(struct collector_ctx *ctx) {
         if (!w)
                 return -ENOMEM;
         w->ctx = ctx;
-        w->wtmp = w->file_wd = -1;
+        w->wtmp = w->file_wd = w->ifd = -1;
         collector_set_state(ctx, w);
         w->open = calloc(WATCH_MAX_OPEN, sizeof(*w->open));
         if (!w->open)
@@ -241,5 +243,8 @@ int sessions_watch_start(struct collector_ctx *ctx) {
         e = open_wtmp(w, true);
         if (e < 0)
                 collector_log_errno(ctx, LOG_LEVEL_WARN, e, "%s: no login events", SESSIONS_WTMP);
+        e = sessions_watchdb_start(ctx, &w->db);
+        if (e == -ENOMEM)
+                return e;
         return collector_add_io(ctx, w->ifd, LOOP_IN, on_inotify, w, &w->io);
 }

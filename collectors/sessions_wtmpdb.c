@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "model.h"
 #include "sessions.h"
 #include "text.h"
 
@@ -33,34 +34,48 @@ static int address_of(const char *host, char **ret) {
         return *ret ? 0 : -ENOMEM;
 }
 
-static int one(sqlite3_stmt *st, int64_t next_boot_usec, struct report *r) {
+int sessions_wtmpdb_session(sqlite3_stmt *st, int col, const char *end, struct report_session *s) {
         /* µs, in seconds: a forged or damaged row can hold any 64-bit value */
-        int64_t login = sqlite3_column_int64(st, 1) / 1000000;
-        bool out = sqlite3_column_type(st, 2) != SQLITE_NULL;
-        int64_t logout = sqlite3_column_int64(st, 2) / 1000000;
-        const char *end = out ? "logout" : next_boot_usec / 1000000 > login ? "crash" : "open";
-        struct report_session *s;
+        int64_t login = sqlite3_column_int64(st, col + 1) / 1000000;
+        bool out = sqlite3_column_type(st, col + 2) != SQLITE_NULL;
+        int64_t logout = sqlite3_column_int64(st, col + 2) / 1000000;
 
         if (!sessions_time_ok(login) || (out && !sessions_time_ok(logout)))
-                return 1; /* not a time: the row is skipped, and counted */
-        s = sessions_add(r);
-        if (!s)
-                return -ENOMEM;
-        s->user = column(st, 0);
+                return 1; /* not a time */
+        s->user = column(st, col);
         if (!s->user && !(s->user = strdup("")))
                 return -ENOMEM;
-        s->tty = column(st, 3);
-        s->remote_host = column(st, 4);
+        s->tty = column(st, col + 3);
+        s->remote_host = column(st, col + 4);
         s->login_time = sessions_time(login);
         if (!s->login_time || !(s->kind = strdup("session")) || !(s->end = strdup(end)))
                 return -ENOMEM;
-        if (out) {
+        if (out && strcmp(end, "crash") != 0) {
                 if (!(s->logout_time = sessions_time(logout)))
                         return -ENOMEM;
                 if (logout >= login)
                         s->duration_s = logout - login;
         }
         return address_of(s->remote_host, &s->remote_address);
+}
+
+static int one(sqlite3_stmt *st, int64_t next_boot_usec, struct report *r) {
+        bool out = sqlite3_column_type(st, 2) != SQLITE_NULL;
+        const char *end = out ? "logout"
+                          : next_boot_usec / 1000000 > sqlite3_column_int64(st, 1) / 1000000
+                                  ? "crash"
+                                  : "open";
+        struct report_session *s = sessions_add(r);
+        int e;
+
+        if (!s)
+                return -ENOMEM;
+        e = sessions_wtmpdb_session(st, 0, end, s);
+        if (e > 0) { /* not kept */
+                model_free(model_find_desc("session"), s);
+                r->n_sessions--;
+        }
+        return e;
 }
 
 int sessions_wtmpdb_read(const char *path, const struct sessions_limits *l, time_t now,
