@@ -62,7 +62,8 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(wildcard tests/u
 # server fuzz targets (fuzz-server-*) are built by server/server.mk
 FUZZ_SRC := $(filter-out tests/fuzz/fuzz-server-%,$(wildcard tests/fuzz/fuzz-*.c))
 FUZZ_REPLAY := $(patsubst tests/fuzz/%.c,$(BUILD)/tests/fuzz/%-replay,$(FUZZ_SRC))
-TEST_HELPERS := $(BUILD)/tests/integration/hotplug-harness $(BUILD)/tests/gen-schema
+TEST_HELPERS := $(BUILD)/tests/integration/hotplug-harness $(BUILD)/tests/gen-schema \
+	$(BUILD)/tests/integration/utmp-writer
 
 .PHONY: all check tests lint install bench fuzz schema deb clean
 all: $(PROGRAMS)
@@ -106,6 +107,11 @@ $(BUILD)/tests/integration/hotplug-harness: tests/integration/hotplug-harness.c
 	$(CC) $(INC_tests) $(ALL_CFLAGS) $(call pc_cflags,umockdev-1.0) $(UMOCKDEV_DEFS) \
 		$(ALL_LDFLAGS) -o $@ $^ \
 		$(call pc_libs,umockdev-1.0)
+
+# wtmp and btmp records written the way login(1) writes them (updwtmpx)
+$(BUILD)/tests/integration/utmp-writer: tests/integration/utmp-writer.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^
 
 $(BUILD)/tests/gen-schema: tests/gen-schema.c $(BUILD)/libcommon.a
 	@mkdir -p $(@D)

@@ -7,10 +7,21 @@ extern const struct collector collector_system;
 extern const struct collector collector_usb;
 extern const struct collector collector_printers;
 extern const struct collector collector_scanners;
+extern const struct collector collector_accounts;
+extern const struct collector collector_sessions;
 
+/* one per line, whatever clang-format would pack: each collector's branch adds its own line */
+/* clang-format off */
 const struct collector *const collectors[] = {
-        &collector_system, &collector_usb, &collector_printers, &collector_scanners, NULL,
+        &collector_system,
+        &collector_usb,
+        &collector_printers,
+        &collector_scanners,
+        &collector_accounts,
+        &collector_sessions,
+        NULL,
 };
+/* clang-format on */
 
 const struct collector *collector_find(const char *name) {
         for (const struct collector *const *c = collectors; *c; c++)

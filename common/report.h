@@ -187,20 +187,35 @@ struct report_firewall {
 struct report_account {
         char *name;
         int64_t uid;
+        char *gecos; /* the full name field of passwd */
         int8_t admin;
+        char **admin_via; /* "group sudo", "sudoers /etc/sudoers.d/x:3" */
+        size_t n_admin_via;
+        int8_t log_reader; /* member of adm: reads the system logs, not an administrator */
         int8_t locked;
-        int8_t system;
+        int8_t password_empty;
+        int8_t system; /* uid outside login.defs' UID_MIN..UID_MAX */
         char *shell;
         char *password_changed; /* date */
+        int64_t password_max_days;
         char *last_login;
+        int64_t days_inactive;
+        int8_t autologin;   /* a display manager logs it in without a password */
+        char *autologin_by; /* "lightdm", "gdm", "sddm" */
+        int8_t guest;       /* a display manager's guest account (LightDM allow-guest) */
 };
 
 struct report_session {
         char *user;
+        char *kind; /* "session" (wtmp), "live" (logind), "failed" (btmp, per user) */
         char *tty;
-        char *remote_address;
+        char *remote_host;    /* ut_host as written: a name or an address */
+        char *remote_address; /* ut_addr_v6: IPv4 or IPv6 */
         char *login_time;
         char *logout_time;
+        int64_t duration_s;
+        char *end; /* "logout", "shutdown", "crash" (a boot came first), "open" */
+        int64_t failed_attempts;
 };
 
 struct report_lookup {
@@ -259,6 +274,7 @@ struct report_event {
         char *event; /* "device_added", "device_removed", "device_changed", "printer_added", ... */
         struct report_device *device;
         struct report_session *session;
+        struct report_account *account; /* account_added, account_removed, account_changed */
         struct report_lookup *lookup;
         struct report_finding *finding;
         struct report_printer *printer;

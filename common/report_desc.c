@@ -43,13 +43,29 @@ static const char *const printer_states[] = {"idle", "processing", "stopped", NU
 static const char *const policies[] = {"accept", "drop", "reject", "unknown", NULL};
 static const char *const protocols[] = {"tcp", "udp", NULL};
 static const char *const backends[] = {"nftables", "iptables", "ufw", "firewalld", "none", NULL};
+/* one per line: each collector's branch adds its own */
+/* clang-format off */
 static const char *const events[] = {
-        "device_added",   "device_removed",   "device_changed",
-        "login",          "logout",           "lookup",
-        "finding_opened", "finding_resolved", "records_dropped",
-        "printer_added",  "printer_changed",  "printer_removed",
-        "scanner_added",  "scanner_removed",  NULL,
+        "device_added",
+        "device_removed",
+        "device_changed",
+        "login",
+        "logout",
+        "account_added",
+        "account_removed",
+        "account_changed",
+        "lookup",
+        "finding_opened",
+        "finding_resolved",
+        "records_dropped",
+        "printer_added",
+        "printer_changed",
+        "printer_removed",
+        "scanner_added",
+        "scanner_removed",
+        NULL,
 };
+/* clang-format on */
 
 static const struct field_desc missing_fields[] = {
         STR(struct report_missing, fact, NEED),
@@ -213,25 +229,42 @@ static const struct field_desc firewall_fields[] = {
 OBJECT_DESC(report_firewall_desc, "firewall", NULL, "The host firewall, from the kernel's ruleset.",
             struct report_firewall, firewall_fields);
 
+static const char *const display_managers[] = {"lightdm", "gdm", "sddm", NULL};
 static const struct field_desc account_fields[] = {
         STR(struct report_account, name, NEED),
         INT(struct report_account, uid, 0, 0, UINT32_MAX),
+        STR(struct report_account, gecos, ANY),
         BOOL(struct report_account, admin),
+        STRS(struct report_account, admin_via, FORMAT_NONE),
+        BOOL(struct report_account, log_reader),
         BOOL(struct report_account, locked),
+        BOOL(struct report_account, password_empty),
         BOOL(struct report_account, system),
         STR(struct report_account, shell, ANY),
         STR(struct report_account, password_changed, FMT(FORMAT_DATE)),
+        INT(struct report_account, password_max_days, 0, -1, I32),
         STR(struct report_account, last_login, FMT(FORMAT_TIME)),
+        INT(struct report_account, days_inactive, 0, 0, I32),
+        BOOL(struct report_account, autologin),
+        STR(struct report_account, autologin_by, ONE_OF(display_managers)),
+        BOOL(struct report_account, guest),
 };
 OBJECT_DESC(report_account_desc, "account", NULL, "A local account.", struct report_account,
             account_fields);
 
+static const char *const session_kinds[] = {"session", "live", "failed", NULL};
+static const char *const session_ends[] = {"logout", "shutdown", "crash", "open", NULL};
 static const struct field_desc session_fields[] = {
-        STR(struct report_session, user, NEED),
+        STR(struct report_session, user, NEED), /* "" for a logout without its login */
+        STR(struct report_session, kind, ONE_OF(session_kinds)), /* absent: "session" */
         STR(struct report_session, tty, ANY),
+        STR(struct report_session, remote_host, ANY),
         STR(struct report_session, remote_address, ANY),
         STR(struct report_session, login_time, FMT(FORMAT_TIME)),
         STR(struct report_session, logout_time, FMT(FORMAT_TIME)),
+        INT(struct report_session, duration_s, 0, 0, BIG),
+        STR(struct report_session, end, ONE_OF(session_ends)),
+        INT(struct report_session, failed_attempts, 0, 0, BIG),
 };
 OBJECT_DESC(report_session_desc, "session", NULL, "A login session.", struct report_session,
             session_fields);
@@ -288,6 +321,7 @@ static const struct field_desc event_fields[] = {
         STR(struct report_event, event, NEED_ONE_OF(events)),
         OBJ(struct report_event, device, report_device_desc, 0),
         OBJ(struct report_event, session, report_session_desc, 0),
+        OBJ(struct report_event, account, report_account_desc, 0),
         OBJ(struct report_event, lookup, report_lookup_desc, 0),
         OBJ(struct report_event, finding, report_finding_desc, 0),
         OBJ(struct report_event, printer, report_printer_desc, 0),
