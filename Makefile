@@ -40,7 +40,7 @@ pc_cflags = $(shell $(PKG_CONFIG) --cflags $(1))
 pc_libs = $(shell $(PKG_CONFIG) --libs $(1))
 
 COMMON_PKGS := jansson inih
-AGENT_PKGS := libudev jansson inih sqlite3 libcurl libsystemd libcap-ng
+AGENT_PKGS := libudev jansson inih sqlite3 libcurl libsystemd libcap-ng libnftnl libmnl
 TEST_PKGS := cmocka
 
 ALL_CFLAGS = $(BASE_CFLAGS) $(SAN_FLAGS) $(call pc_cflags,$(AGENT_PKGS)) $(CPPFLAGS) $(CFLAGS)

@@ -3,12 +3,14 @@
 
 #include "collector.h"
 
+extern const struct collector collector_firewall;
 extern const struct collector collector_system;
 extern const struct collector collector_usb;
 
 const struct collector *const collectors[] = {
         &collector_system,
         &collector_usb,
+        &collector_firewall,
         NULL,
 };
 

@@ -43,9 +43,13 @@ static const char *const printer_states[] = {"idle", "processing", "stopped", NU
 static const char *const policies[] = {"accept", "drop", "reject", "unknown", NULL};
 static const char *const protocols[] = {"tcp", "udp", NULL};
 static const char *const backends[] = {"nftables", "iptables", "ufw", "firewalld", "none", NULL};
+static const char *const frontends[] = {"ufw", "firewalld", "iptables", "nftables", "none", NULL};
+static const char *const families[] = {"ipv4", "ipv6", NULL};
+static const char *const fw_families[] = {"ip", "ip6", "inet", "iptables-legacy", NULL};
 static const char *const events[] = {
         "device_added", "device_removed", "device_changed",   "login",           "logout",
-        "lookup",       "finding_opened", "finding_resolved", "records_dropped", NULL,
+        "lookup",       "finding_opened", "finding_resolved", "records_dropped", "firewall_changed",
+        NULL,
 };
 
 static const struct field_desc missing_fields[] = {
@@ -189,13 +193,33 @@ static const struct field_desc port_fields[] = {
         INT(struct report_port, port, FIELD_REQUIRED, 0, U16),
         STR(struct report_port, address, ANY),
         STR(struct report_port, program, ANY),
+        STR(struct report_port, family, ONE_OF(families)),
+        BOOL(struct report_port, reachable),
 };
 OBJECT_DESC(report_port_desc, "port", NULL, "A listening socket.", struct report_port, port_fields);
 
+static const struct field_desc fw_chain_fields[] = {
+        STR(struct report_fw_chain, family, NEED_ONE_OF(fw_families)),
+        STR(struct report_fw_chain, table, ANY),
+        STR(struct report_fw_chain, name, NEED),
+        INT(struct report_fw_chain, priority, 0, INT32_MIN, I32),
+        STR(struct report_fw_chain, policy, ONE_OF(policies)),
+        INT(struct report_fw_chain, rules, 0, 0, BIG),
+};
+OBJECT_DESC(report_fw_chain_desc, "fw_chain", NULL,
+            "A chain on the input hook: its policy is the inbound default unless a rule decides.",
+            struct report_fw_chain, fw_chain_fields);
+
 static const struct field_desc firewall_fields[] = {
         STR(struct report_firewall, backend, ONE_OF(backends)),
+        STR(struct report_firewall, frontend, ONE_OF(frontends)),
         BOOL(struct report_firewall, active),
         STR(struct report_firewall, default_inbound, ONE_OF(policies)),
+        BOOL(struct report_firewall, established_accepted),
+        INT(struct report_firewall, tables, 0, 0, BIG),
+        INT(struct report_firewall, chains, 0, 0, BIG),
+        INT(struct report_firewall, rules, 0, 0, BIG),
+        ARR(struct report_firewall, input_chains, report_fw_chain_desc),
         ARR(struct report_firewall, open_ports, report_port_desc),
 };
 OBJECT_DESC(report_firewall_desc, "firewall", NULL, "The host firewall, from the kernel's ruleset.",
@@ -278,29 +302,22 @@ static const struct field_desc event_fields[] = {
         OBJ(struct report_event, session, report_session_desc, 0),
         OBJ(struct report_event, lookup, report_lookup_desc, 0),
         OBJ(struct report_event, finding, report_finding_desc, 0),
+        OBJ(struct report_event, firewall, report_firewall_desc, 0),
+        STRS(struct report_event, changes, FORMAT_NONE),
         INT(struct report_event, dropped, 0, 1, BIG),
 };
 OBJECT_DESC(report_event_desc, "event", "event", "Something that happened between snapshots.",
             struct report_event, event_fields);
 
 const struct object_desc *const model_all_descs[] = {
-        &report_desc,
-        &report_event_desc,
-        &report_host_desc,
-        &report_netif_desc,
-        &report_device_desc,
-        &report_interface_desc,
-        &report_disk_desc,
-        &report_partition_desc,
-        &report_printer_desc,
-        &report_scanner_desc,
-        &report_antivirus_desc,
-        &report_firewall_desc,
-        &report_port_desc,
-        &report_account_desc,
-        &report_session_desc,
-        &report_lookup_desc,
-        &report_finding_desc,
-        &report_missing_desc,
-        NULL,
+        &report_desc,           &report_event_desc,
+        &report_host_desc,      &report_netif_desc,
+        &report_device_desc,    &report_interface_desc,
+        &report_disk_desc,      &report_partition_desc,
+        &report_printer_desc,   &report_scanner_desc,
+        &report_antivirus_desc, &report_firewall_desc,
+        &report_port_desc,      &report_fw_chain_desc,
+        &report_account_desc,   &report_session_desc,
+        &report_lookup_desc,    &report_finding_desc,
+        &report_missing_desc,   NULL,
 };

@@ -8,7 +8,7 @@ build_pkgs=(
 	build-essential pkg-config
 	libudev-dev libjansson-dev libcurl4-gnutls-dev libsystemd-dev
 	libmicrohttpd-dev libgnutls28-dev libsqlite3-dev libpq-dev libinih-dev
-	libcap-ng-dev
+	libcap-ng-dev libnftnl-dev libmnl-dev
 )
 run_pkgs=(
 	openssl curl python3
@@ -19,6 +19,7 @@ test_pkgs=(
 	clang clang-format clang-tidy cppcheck
 	util-linux curl openssl postgresql sqlite3 valgrind
 	debhelper dpkg-dev binutils iproute2 systemd
+	nftables iptables ufw socat
 )
 bench_pkgs=(
 	usbutils time hyperfine wrk usbguard opensnitch

@@ -1,0 +1,204 @@
+/* The nftables dump (netlink messages, firewall_nft_dump.c) read with libnftnl into the
+ * firewall model: tables, chains with their hook and policy, and each rule's expressions
+ * interpreted just enough to know what a rule matches on (firewall.h). Two passes: sets and
+ * chains first, as rules name them. */
+#include <errno.h>
+#include <libmnl/libmnl.h>
+#include <stdio.h> /* libnftnl's headers use FILE */
+#include <libnftnl/chain.h>
+#include <libnftnl/gen.h>
+#include <libnftnl/rule.h>
+#include <libnftnl/set.h>
+#include <libnftnl/table.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter/nfnetlink.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "firewall.h"
+#include "firewall_nft.h"
+
+static enum fw_family family_of(uint32_t f) {
+        switch (f) {
+        case NFPROTO_IPV4:
+                return FW_FAMILY_IP;
+        case NFPROTO_IPV6:
+                return FW_FAMILY_IP6;
+        case NFPROTO_INET:
+                return FW_FAMILY_INET;
+        default:
+                return FW_FAMILY_OTHER;
+        }
+}
+
+static void copy_name(char *dst, const char *src) {
+        snprintf(dst, FW_NAME_MAX, "%s", src ? src : "");
+}
+
+static int parse_table(const struct nlmsghdr *nlh, struct fw_ruleset *rs) {
+        struct nftnl_table *t = nftnl_table_alloc();
+        const char *name;
+
+        if (!t)
+                return -ENOMEM;
+        if (nftnl_table_nlmsg_parse(nlh, t) == 0) {
+                rs->n_tables++;
+                name = nftnl_table_get_str(t, NFTNL_TABLE_NAME);
+                if (name && strcmp(name, "firewalld") == 0)
+                        rs->nft_tables_firewalld = true;
+        }
+        nftnl_table_free(t);
+        return 0;
+}
+
+static int parse_chain(const struct nlmsghdr *nlh, struct fw_ruleset *rs) {
+        struct nftnl_chain *nc = nftnl_chain_alloc();
+        struct fw_chain *c;
+        int r = 0;
+
+        if (!nc)
+                return -ENOMEM;
+        if (nftnl_chain_nlmsg_parse(nlh, nc) < 0 || !nftnl_chain_is_set(nc, NFTNL_CHAIN_NAME))
+                goto out;
+        c = fw_chain_add(rs);
+        if (!c) {
+                r = rs->cut ? 0 : -ENOMEM;
+                goto out;
+        }
+        copy_name(c->table, nftnl_chain_get_str(nc, NFTNL_CHAIN_TABLE));
+        copy_name(c->name, nftnl_chain_get_str(nc, NFTNL_CHAIN_NAME));
+        c->family = family_of(nftnl_chain_get_u32(nc, NFTNL_CHAIN_FAMILY));
+        if (nftnl_chain_is_set(nc, NFTNL_CHAIN_HOOKNUM)) {
+                const char *type = nftnl_chain_get_str(nc, NFTNL_CHAIN_TYPE);
+                c->base = true;
+                c->priority = (int)nftnl_chain_get_s32(nc, NFTNL_CHAIN_PRIO);
+                /* a nat chain on input rewrites, it does not filter */
+                c->input = nftnl_chain_get_u32(nc, NFTNL_CHAIN_HOOKNUM) == NF_INET_LOCAL_IN &&
+                           c->family != FW_FAMILY_OTHER && (!type || strcmp(type, "filter") == 0);
+                if (nftnl_chain_is_set(nc, NFTNL_CHAIN_POLICY))
+                        c->policy = nftnl_chain_get_u32(nc, NFTNL_CHAIN_POLICY) == NF_DROP
+                                            ? FW_V_DROP
+                                            : FW_V_ACCEPT;
+        }
+out:
+        nftnl_chain_free(nc);
+        return r;
+}
+
+/* The chain a rule belongs to: rules come grouped by chain, so the last one is kept. */
+static struct fw_chain *rule_chain(struct fw_ruleset *rs, struct nftnl_rule *nr, int *last) {
+        enum fw_family f = family_of(nftnl_rule_get_u32(nr, NFTNL_RULE_FAMILY));
+        const char *table = nftnl_rule_get_str(nr, NFTNL_RULE_TABLE);
+        const char *chain = nftnl_rule_get_str(nr, NFTNL_RULE_CHAIN);
+
+        if (!table || !chain)
+                return NULL;
+        if (*last >= 0 && (size_t)*last < rs->n_chains) {
+                struct fw_chain *c = &rs->chains[*last];
+                if (c->family == f && strcmp(c->table, table) == 0 && strcmp(c->name, chain) == 0)
+                        return c;
+        }
+        *last = fw_chain_find(rs, f, table, chain);
+        return *last >= 0 ? &rs->chains[*last] : NULL;
+}
+
+static int parse_rule(const struct nlmsghdr *nlh, struct fw_ruleset *rs,
+                      const struct nft_sets *sets, int *last) {
+        struct nftnl_rule *nr = nftnl_rule_alloc();
+        struct fw_chain *c;
+        struct fw_rule *rule;
+        int r = 0;
+
+        if (!nr)
+                return -ENOMEM;
+        if (nftnl_rule_nlmsg_parse(nlh, nr) < 0)
+                goto out;
+        c = rule_chain(rs, nr, last);
+        if (!c)
+                goto out; /* a rule of a chain not in the dump: changed meanwhile */
+        rule = fw_rule_add(rs, c);
+        if (!rule) {
+                r = rs->cut ? 0 : -ENOMEM;
+                goto out;
+        }
+        firewall_nft_rule(nr, c->family, sets, rule);
+out:
+        nftnl_rule_free(nr);
+        return r;
+}
+
+static int parse_gen(const struct nlmsghdr *nlh, struct fw_ruleset *rs) {
+        struct nftnl_gen *g = nftnl_gen_alloc();
+
+        if (!g)
+                return -ENOMEM;
+        if (nftnl_gen_nlmsg_parse(nlh, g) == 0 && nftnl_gen_is_set(g, NFTNL_GEN_ID))
+                rs->generation = nftnl_gen_get_u32(g, NFTNL_GEN_ID);
+        nftnl_gen_free(g);
+        return 0;
+}
+
+/* Every whole message of buf, in order; a message cut short or with a length that does not
+ * fit ends the walk. */
+static int walk(const void *buf, size_t len, bool rules, struct fw_ruleset *rs,
+                struct nft_sets *sets) {
+        const struct nlmsghdr *nlh = buf;
+        int remaining = len > FW_DUMP_MAX + 4096 ? (int)(FW_DUMP_MAX + 4096) : (int)len;
+        int last = -1, r = 0;
+
+        for (; r == 0 && mnl_nlmsg_ok(nlh, remaining); nlh = mnl_nlmsg_next(nlh, &remaining)) {
+                uint16_t type = NFNL_MSG_TYPE(nlh->nlmsg_type);
+
+                if (nlh->nlmsg_type == NLMSG_ERROR) {
+                        const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
+                        if (!rules && nlh->nlmsg_len >= mnl_nlmsg_size(sizeof(*e)) &&
+                            e->error == -EFBIG) {
+                                rs->cut = true;
+                                snprintf(rs->cut_reason, sizeof(rs->cut_reason),
+                                         "the ruleset dump is larger than %zu MiB",
+                                         FW_DUMP_MAX >> 20);
+                        }
+                        continue;
+                }
+                if (NFNL_SUBSYS_ID(nlh->nlmsg_type) != NFNL_SUBSYS_NFTABLES)
+                        continue;
+                if (rules) {
+                        if (type == NFT_MSG_NEWRULE)
+                                r = parse_rule(nlh, rs, sets, &last);
+                        continue;
+                }
+                switch (type) {
+                case NFT_MSG_NEWGEN:
+                        r = parse_gen(nlh, rs);
+                        break;
+                case NFT_MSG_NEWTABLE:
+                        r = parse_table(nlh, rs);
+                        break;
+                case NFT_MSG_NEWCHAIN:
+                        r = parse_chain(nlh, rs);
+                        break;
+                case NFT_MSG_NEWSET:
+                case NFT_MSG_NEWSETELEM:
+                        r = firewall_nft_set(nlh, type == NFT_MSG_NEWSETELEM, sets);
+                        break;
+                default:
+                        break;
+                }
+        }
+        return r;
+}
+
+int firewall_nft_parse(const void *buf, size_t len, struct fw_ruleset *rs) {
+        struct nft_sets sets = {0};
+        int r;
+
+        r = walk(buf, len, false, rs, &sets);
+        if (r == 0)
+                r = walk(buf, len, true, rs, &sets);
+        firewall_nft_sets_free(&sets);
+        rs->have_nft = true;
+        fw_ruleset_link(rs);
+        return r;
+}
