@@ -309,15 +309,28 @@ static const struct field_desc event_fields[] = {
 OBJECT_DESC(report_event_desc, "event", "event", "Something that happened between snapshots.",
             struct report_event, event_fields);
 
+/* one per line, as it grows */
+/* clang-format off */
 const struct object_desc *const model_all_descs[] = {
-        &report_desc,           &report_event_desc,
-        &report_host_desc,      &report_netif_desc,
-        &report_device_desc,    &report_interface_desc,
-        &report_disk_desc,      &report_partition_desc,
-        &report_printer_desc,   &report_scanner_desc,
-        &report_antivirus_desc, &report_firewall_desc,
-        &report_port_desc,      &report_fw_chain_desc,
-        &report_account_desc,   &report_session_desc,
-        &report_lookup_desc,    &report_finding_desc,
-        &report_missing_desc,   NULL,
+        &report_desc,
+        &report_event_desc,
+        &report_host_desc,
+        &report_netif_desc,
+        &report_device_desc,
+        &report_interface_desc,
+        &report_disk_desc,
+        &report_partition_desc,
+        &report_printer_desc,
+        &report_scanner_desc,
+        &report_antivirus_desc,
+        &report_firewall_desc,
+        &report_port_desc,
+        &report_fw_chain_desc,
+        &report_account_desc,
+        &report_session_desc,
+        &report_lookup_desc,
+        &report_finding_desc,
+        &report_missing_desc,
+        NULL,
 };
+/* clang-format on */
