@@ -28,6 +28,7 @@ enum reg_kind {
         REG_IIFNAME,
         REG_IIFTYPE,
         REG_FIB_DTYPE,
+        REG_PORTS, /* sport and dport in one 4-byte load */
         REG_OTHER
 };
 
@@ -115,6 +116,8 @@ static void load_payload(struct interp *in, const struct nftnl_expr *e) {
                 k = REG_DPORT;
         else if (base == NFT_PAYLOAD_TRANSPORT_HEADER && len == 2 && off == 0)
                 k = REG_SPORT;
+        else if (base == NFT_PAYLOAD_TRANSPORT_HEADER && len == 4 && off == 0)
+                k = REG_PORTS; /* iptables-nft's "--sport A --dport B": both in one load */
         else if (base == NFT_PAYLOAD_NETWORK_HEADER && len == 1 &&
                  ((off == 9 && in->family == FW_FAMILY_IP) ||
                   (off == 6 && in->family == FW_FAMILY_IP6)))
@@ -298,7 +301,10 @@ static void cmp(struct interp *in, const struct nftnl_expr *e) {
                 add_match(in, FW_M_OTHER);
                 return;
         }
-        if (value_kind(in->regs[s]) != FW_M_OTHER)
+        if (in->regs[s] == REG_PORTS && op == NFT_CMP_EQ && len == 4) {
+                value_cmp(in, FW_M_SPORT, op, d, 2);
+                value_cmp(in, FW_M_DPORT, op, d + 2, 2);
+        } else if (value_kind(in->regs[s]) != FW_M_OTHER)
                 value_cmp(in, value_kind(in->regs[s]), op, d, len);
         else
                 flag_cmp(in, s, op, d, len);

@@ -157,6 +157,17 @@ static size_t addrtype(uint32_t rev, const void *info, size_t len, struct fw_mat
         return 1;
 }
 
+/* Matches on IPv6 extension headers and IPsec: true only for a packet that carries them, and
+ * the packet evaluated is a plain TCP or UDP one (ufw drops routing header 0 this way). */
+static bool plain_never(const char *name) {
+        static const char *const names[] = {"rt", "frag", "hbh", "dst", "ah", "esp", "mh", NULL};
+
+        for (size_t i = 0; names[i]; i++)
+                if (strcmp(name, names[i]) == 0)
+                        return true;
+        return false;
+}
+
 size_t firewall_xt_match(const char *name, uint32_t rev, const void *info, size_t len,
                          struct fw_match out[2]) {
         if (!info)
@@ -176,6 +187,12 @@ size_t firewall_xt_match(const char *name, uint32_t rev, const void *info, size_
         }
         if (strcmp(name, "addrtype") == 0)
                 return addrtype(rev, info, len, out);
+        if (plain_never(name)) {
+                /* an empty state mask: never true for the plain packet evaluated */
+                memset(out, 0, sizeof(*out));
+                out->kind = FW_M_CTSTATE;
+                return 1;
+        }
         return other(out); /* limit, recent, hashlimit, mac, iprange, ... */
 }
 
