@@ -36,6 +36,7 @@ enum fw_match_kind {
         FW_M_IIF_LO,    /* the packet came in on loopback */
         FW_M_DST_LOCAL, /* the destination is a local unicast address (fib/addrtype) */
         FW_M_DST_MULTI, /* the destination is multicast or broadcast */
+        FW_M_DNAT,      /* the destination was rewritten (ct status dnat) */
         FW_M_OTHER,     /* anything else: addresses, marks, rates, interfaces but lo... */
         FW_M_MAX,
 };
@@ -70,7 +71,8 @@ struct fw_rule {
         enum fw_verdict verdict;
         int target; /* chain index for JUMP/GOTO, -1 when unresolved */
         char target_name[FW_NAME_MAX];
-        bool xt; /* uses an iptables (xt) match or target: written by iptables-nft */
+        bool xt;  /* uses an iptables (xt) match or target: written by iptables-nft */
+        bool nat; /* holds a nat or redirect expression */
 };
 
 enum fw_family { FW_FAMILY_IP, FW_FAMILY_IP6, FW_FAMILY_INET, FW_FAMILY_OTHER };
@@ -97,6 +99,7 @@ struct fw_ruleset {
         char cut_reason[96];
         bool have_nft, have_legacy;
         bool nft_tables_firewalld; /* a table named firewalld */
+        bool has_nat;              /* some rule rewrites addresses: "ct status dnat" may hold */
         uint32_t generation;       /* nftables ruleset generation, when known */
 };
 

@@ -68,6 +68,11 @@ static enum tri match(const struct eval *ev, const struct fw_match *m) {
                 return flip(true, m->invert); /* to a socket of this host */
         case FW_M_DST_MULTI:
                 return flip(false, m->invert);
+        case FW_M_DNAT:
+                /* with no nat rule anywhere, nothing was rewritten */
+                if (ev->rs->has_nat)
+                        return p->unknown_other ? T_UNKNOWN : T_FALSE;
+                return flip(false, m->invert);
         case FW_M_OTHER:
         case FW_M_MAX:
                 break;

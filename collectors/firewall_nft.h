@@ -8,7 +8,7 @@
 #include "firewall.h"
 
 struct nft_set_elem {
-        uint16_t key; /* a 2-byte key (a port), host order */
+        uint32_t key; /* a 1- or 2-byte key (protocol, port) in host order; 4 bytes: ct state */
         bool end;     /* the end (exclusive) of an interval */
 };
 
@@ -17,7 +17,7 @@ struct nft_set {
         char table[FW_NAME_MAX];
         char name[FW_NAME_MAX];
         uint32_t flags;   /* NFT_SET_* */
-        uint32_t key_len; /* bytes; only 2 (ports) and 1 (protocols) are judged */
+        uint32_t key_len; /* bytes: 1 (protocols), 2 (ports), 4 (ct state) are judged */
         struct nft_set_elem *elems;
         size_t n_elems;
         bool unusable; /* too many elements, ranged ends, out of memory */
@@ -36,6 +36,8 @@ const struct nft_set *firewall_nft_set_find(const struct nft_sets *sets, uint32_
                                             const char *table, const char *name);
 /* Fill m's ranges with the set's keys; false when the set cannot be judged. */
 bool firewall_nft_set_ranges(const struct nft_set *s, struct fw_match *m);
+/* The OR of a set of ct states (4-byte keys, not intervals); false when it is not one. */
+bool firewall_nft_set_mask(const struct nft_set *s, uint32_t *ret);
 
 /* Interpret the rule's expressions into rule (of a chain of family f). */
 void firewall_nft_rule(struct nftnl_rule *nr, enum fw_family f, const struct nft_sets *sets,

@@ -29,6 +29,7 @@ enum reg_kind {
         REG_IIFTYPE,
         REG_FIB_DTYPE,
         REG_PORTS, /* sport and dport in one 4-byte load */
+        REG_CTSTATUS,
         REG_OTHER
 };
 
@@ -129,10 +130,10 @@ static void load_ct(struct interp *in, const struct nftnl_expr *e) {
         if (!nftnl_expr_is_set(e, NFTNL_EXPR_CT_DREG))
                 return; /* ct set */
         set_reg(in, nftnl_expr_get_u32(e, NFTNL_EXPR_CT_DREG),
-                nftnl_expr_get_u32(e, NFTNL_EXPR_CT_KEY) == NFT_CT_STATE &&
-                                !nftnl_expr_is_set(e, NFTNL_EXPR_CT_DIR)
-                        ? REG_CTSTATE
-                        : REG_OTHER);
+                nftnl_expr_is_set(e, NFTNL_EXPR_CT_DIR)                  ? REG_OTHER
+                : nftnl_expr_get_u32(e, NFTNL_EXPR_CT_KEY) == NFT_CT_STATE  ? REG_CTSTATE
+                : nftnl_expr_get_u32(e, NFTNL_EXPR_CT_KEY) == NFT_CT_STATUS ? REG_CTSTATUS
+                                                                             : REG_OTHER);
 }
 
 static void load_fib(struct interp *in, const struct nftnl_expr *e) {
@@ -157,10 +158,11 @@ static void bitwise(struct interp *in, const struct nftnl_expr *e) {
                 memcpy(&mask, m, 4);
         if (x && xlen == 4)
                 memcpy(&xor, x, 4);
-        if (s >= 0 && in->regs[s] == REG_CTSTATE && m && mlen == 4 && xor == 0 &&
+        if (s >= 0 && (in->regs[s] == REG_CTSTATE || in->regs[s] == REG_CTSTATUS) && m &&
+            mlen == 4 && xor == 0 &&
             (!nftnl_expr_is_set(e, NFTNL_EXPR_BITWISE_OP) ||
              nftnl_expr_get_u32(e, NFTNL_EXPR_BITWISE_OP) == NFT_BITWISE_BOOL)) {
-                in->regs[d] = REG_CTSTATE;
+                in->regs[d] = in->regs[s];
                 in->masked[d] = true;
                 in->mask[d] = mask; /* ct state is a host-order u32 */
                 return;
@@ -280,6 +282,14 @@ static void flag_cmp(struct interp *in, int s, uint32_t op, const uint8_t *d, ui
                         m->invert = neq;
                 return;
         }
+        case REG_CTSTATUS:
+                /* ct status & dnat != 0: the one status bit judged */
+                m = add_match(in, in->masked[s] && in->mask[s] == 0x20 /* IPS_DST_NAT */ && v == 0
+                                          ? FW_M_DNAT
+                                          : FW_M_OTHER);
+                if (m)
+                        m->invert = eq;
+                return;
         case REG_FIB_DTYPE:
                 m = add_match(in, v == RTN_LOCAL                             ? FW_M_DST_LOCAL
                                   : v == RTN_MULTICAST || v == RTN_BROADCAST ? FW_M_DST_MULTI
@@ -340,10 +350,22 @@ static void lookup(struct interp *in, const struct nftnl_expr *e, uint32_t famil
                 set_reg(in, nftnl_expr_get_u32(e, NFTNL_EXPR_LOOKUP_DREG), REG_OTHER);
                 k = FW_M_OTHER;
         }
+        set = name ? firewall_nft_set_find(in->sets, family, in->table, name) : NULL;
+        if (s >= 0 && in->regs[s] == REG_CTSTATE && !in->masked[s] &&
+            !nftnl_expr_is_set(e, NFTNL_EXPR_LOOKUP_DREG)) {
+                uint32_t mask;
+                m = add_match(in, FW_M_CTSTATE);
+                if (m && set && firewall_nft_set_mask(set, &mask)) {
+                        m->value = mask; /* ct state { established, related } */
+                        m->invert = nftnl_expr_get_u32(e, NFTNL_EXPR_LOOKUP_FLAGS) & NFT_LOOKUP_F_INV;
+                } else if (m) {
+                        m->kind = FW_M_OTHER;
+                }
+                return;
+        }
         m = add_match(in, k);
         if (!m || k == FW_M_OTHER)
                 return;
-        set = name ? firewall_nft_set_find(in->sets, family, in->table, name) : NULL;
         m->invert = nftnl_expr_get_u32(e, NFTNL_EXPR_LOOKUP_FLAGS) & NFT_LOOKUP_F_INV;
         if (!set || !firewall_nft_set_ranges(set, m))
                 m->kind = FW_M_OTHER;
@@ -448,6 +470,8 @@ static int expr_cb(struct nftnl_expr *e, void *data) {
                 lookup(in, e, w->family);
         else if (strcmp(name, "immediate") == 0)
                 immediate(in, e);
+        else if (strcmp(name, "nat") == 0 || strcmp(name, "redir") == 0)
+                in->rule->nat = true;
         else if (strcmp(name, "reject") == 0)
                 in->rule->verdict = FW_V_REJECT;
         else if (strcmp(name, "queue") == 0)

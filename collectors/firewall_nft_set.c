@@ -49,7 +49,7 @@ static int add_set(struct nftnl_set *ns, struct nft_sets *sets) {
         s->flags = nftnl_set_get_u32(ns, NFTNL_SET_FLAGS);
         s->key_len = nftnl_set_get_u32(ns, NFTNL_SET_KEY_LEN);
         /* concatenations and maps are not judged */
-        s->unusable = (s->key_len != 1 && s->key_len != 2) || (s->flags & NFT_SET_MAP) ||
+        s->unusable = (s->key_len != 1 && s->key_len != 2 && s->key_len != 4) || (s->flags & NFT_SET_MAP) ||
                       (s->flags & NFT_SET_CONCAT);
         return 0;
 }
@@ -83,7 +83,10 @@ static void add_elems(struct nftnl_set *ns, struct nft_set *s) {
                 }
                 s->elems = v;
                 /* keys are in network order, as the packet's bytes */
-                v[s->n_elems].key = s->key_len == 2 ? (uint16_t)(k[0] << 8 | k[1]) : k[0];
+                if (s->key_len == 4)
+                        memcpy(&v[s->n_elems].key, k, 4); /* ct state: host order */
+                else
+                        v[s->n_elems].key = s->key_len == 2 ? (uint32_t)(k[0] << 8 | k[1]) : k[0];
                 v[s->n_elems].end = flags & NFT_SET_ELEM_INTERVAL_END;
                 s->n_elems++;
         }
@@ -121,14 +124,25 @@ static int by_key(const void *a, const void *b) {
         return (int)x->end - (int)y->end; /* an end before a start at the same key */
 }
 
+bool firewall_nft_set_mask(const struct nft_set *s, uint32_t *ret) {
+        uint32_t mask = 0;
+
+        if (s->unusable || s->key_len != 4 || (s->flags & NFT_SET_INTERVAL))
+                return false;
+        for (size_t i = 0; i < s->n_elems; i++)
+                mask |= s->elems[i].key;
+        *ret = mask;
+        return true;
+}
+
 bool firewall_nft_set_ranges(const struct nft_set *s, struct fw_match *m) {
         struct nft_set_elem *e;
 
-        if (s->unusable)
+        if (s->unusable || s->key_len > 2)
                 return false;
         if (!(s->flags & NFT_SET_INTERVAL)) {
                 for (size_t i = 0; i < s->n_elems; i++)
-                        fw_match_add_range(m, s->elems[i].key, s->elems[i].key);
+                        fw_match_add_range(m, (uint16_t)s->elems[i].key, (uint16_t)s->elems[i].key);
                 return m->kind != FW_M_OTHER;
         }
         /* intervals: a start key, then the end key (exclusive) flagged INTERVAL_END; a start
@@ -145,9 +159,9 @@ bool firewall_nft_set_ranges(const struct nft_set *s, struct fw_match *m) {
                 if (i + 1 < s->n_elems && e[i + 1].end) {
                         if (e[i + 1].key == 0)
                                 continue;
-                        hi = (uint32_t)e[i + 1].key - 1;
+                        hi = e[i + 1].key - 1;
                 }
-                fw_match_add_range(m, e[i].key, (uint16_t)hi);
+                fw_match_add_range(m, (uint16_t)e[i].key, (uint16_t)hi);
         }
         free(e);
         return m->kind != FW_M_OTHER;

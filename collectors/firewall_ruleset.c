@@ -93,6 +93,7 @@ void fw_ruleset_link(struct fw_ruleset *rs) {
                 struct fw_chain *c = &rs->chains[i];
                 for (size_t j = 0; j < c->n_rules; j++) {
                         struct fw_rule *r = &c->rules[j];
+                        rs->has_nat |= r->nat;
                         if ((r->verdict == FW_V_JUMP || r->verdict == FW_V_GOTO) && r->target < 0)
                                 r->target = fw_chain_find(rs, c->family, c->table, r->target_name);
                 }
