@@ -124,7 +124,9 @@ static size_t conntrack(uint32_t rev, const void *info, size_t len, struct fw_ma
         }
         if (!(flags & XT_CONNTRACK_STATE))
                 return other(out);
-        return state(mask, inv & XT_CONNTRACK_STATE, flags & ~XT_CONNTRACK_STATE, out);
+        /* iptables' "-m state" is conntrack with STATE_ALIAS set: no other condition */
+        return state(mask, inv & XT_CONNTRACK_STATE,
+                     flags & ~(XT_CONNTRACK_STATE | XT_CONNTRACK_STATE_ALIAS), out);
 }
 
 static size_t addrtype(uint32_t rev, const void *info, size_t len, struct fw_match out[2]) {
