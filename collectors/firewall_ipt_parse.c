@@ -181,6 +181,7 @@ int firewall_ipt_parse(const void *buf, size_t len, struct fw_ruleset *rs) {
         struct fw_chain *input;
         size_t in_start, in_end, n = 0, cap;
         const struct ipt_entry *e, *policy;
+        uint8_t *copy;
         int r = 0;
 
         if (len < sizeof(info) + sizeof(ge))
@@ -189,7 +190,12 @@ int firewall_ipt_parse(const void *buf, size_t len, struct fw_ruleset *rs) {
         memcpy(&ge, (const uint8_t *)buf + sizeof(info), sizeof(ge));
         if (ge.size > len - sizeof(info) - sizeof(ge))
                 return 0;
-        t.base = (const uint8_t *)buf + sizeof(info) + sizeof(ge);
+        /* the entries hold 8-byte fields: an aligned copy of them */
+        copy = malloc(ge.size ? ge.size : 1);
+        if (!copy)
+                return -ENOMEM;
+        memcpy(copy, (const uint8_t *)buf + sizeof(info) + sizeof(ge), ge.size);
+        t.base = copy;
         t.size = ge.size;
         cap = t.size / sizeof(struct ipt_entry) + 2;
         t.starts = calloc(cap, sizeof(*t.starts));
@@ -236,6 +242,7 @@ int firewall_ipt_parse(const void *buf, size_t len, struct fw_ruleset *rs) {
                         break;
         }
 out:
+        free(copy);
         free(t.starts);
         free(t.chain_of);
         rs->have_legacy = true;
