@@ -8,7 +8,8 @@
 . "$(dirname "$0")/lib-firewall.sh"
 
 # 1. nothing loaded: off, everything listening is reachable (but loopback-bound sockets)
-ns=$(ns_new none)
+ns_new none
+ns=$NS
 ns_listen "$ns" tcp 22
 ns_listen "$ns" tcp 631 127.0.0.1
 fw_inventory "$ns" "$TMP/none.json"
@@ -20,7 +21,8 @@ expect "22 reachable" "$(fw_reach "$TMP/none.json" tcp 22)" True
 expect "631 on loopback" "$(fw_reach "$TMP/none.json" tcp 631 127.0.0.1)" False
 
 # 2. accept-all: a table and a hooked chain that accept everything is not a firewall
-ns=$(ns_new accept)
+ns_new accept
+ns=$NS
 ip netns exec "$ns" nft -f - <<'NFT'
 table inet filter {
 	chain input { type filter hook input priority 0; policy accept; }
@@ -36,7 +38,8 @@ expect chains "$(fw_get "$TMP/accept.json" '(f["tables"], f["chains"], f["rules"
 expect "8080 reachable" "$(fw_reach "$TMP/accept.json" tcp 8080)" True
 
 # 3. drop by default, ssh open, 8080 listening but closed, DNS over UDP open, a range, IPv6
-ns=$(ns_new drop)
+ns_new drop
+ns=$NS
 ip netns exec "$ns" nft -f - <<'NFT'
 table inet filter {
 	set admin_ports { type inet_service; flags interval; elements = { 9000-9100 } }
@@ -73,7 +76,8 @@ expect "tcp6 9050 in the set's range" "$(fw_reach "$TMP/drop.json" tcp 9050)" Tr
 expect "family" "$(jget "$TMP/drop.json" '[p["family"] for p in d["firewall"]["open_ports"] if p["port"] == 9050]')" "['ipv6']"
 
 # the same verdicts from the kernel itself: a packet from a second namespace
-ns2=$(ns_new peer)
+ns_new peer
+ns2=$NS
 ip link add "cgv$$" netns "$ns" type veth peer name "cgp$$" netns "$ns2"
 ip -n "$ns" addr add 10.99.0.1/24 dev "cgv$$"
 ip -n "$ns2" addr add 10.99.0.2/24 dev "cgp$$"
@@ -85,7 +89,8 @@ ip netns exec "$ns2" socat -u /dev/null TCP4:10.99.0.1:22,connect-timeout=2 || f
 
 # 4. a reject as the last rule is the default too (whatever the chain's policy); a rule the collector cannot judge (a
 # source address) makes that port "unknown", never a guess
-ns=$(ns_new reject)
+ns_new reject
+ns=$NS
 ip netns exec "$ns" nft -f - <<'NFT'
 table inet filter {
 	chain input {
@@ -106,7 +111,8 @@ expect "22" "$(fw_reach "$TMP/reject.json" tcp 22)" True
 expect "3389 from some sources" "$(fw_reach "$TMP/reject.json" tcp 3389)" None
 # 5. IPv4 filtered, IPv6 not: the inbound default is not one answer, and an IPv6 listener
 # is reachable while an IPv4 one is not
-ns=$(ns_new v4only)
+ns_new v4only
+ns=$NS
 ip netns exec "$ns" nft 'add table ip filter; add chain ip filter input { type filter hook input priority 0; policy drop; }'
 ns_listen "$ns" tcp 8080
 ns_listen "$ns" tcp6 8081

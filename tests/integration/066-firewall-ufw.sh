@@ -7,7 +7,8 @@
 need ufw
 need unshare
 
-ns=$(ns_new ufw)
+ns_new ufw
+ns=$NS
 cp -a /etc/ufw "$TMP/ufw"
 ns_listen "$ns" tcp 22
 ns_listen "$ns" tcp 8080

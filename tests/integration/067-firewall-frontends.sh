@@ -8,7 +8,8 @@ need iptables-nft
 
 # firewalld's nftables backend: policy accept, but a final reject after its zone chains,
 # with ssh and dhcpv6-client allowed in the public zone
-ns=$(ns_new firewalld)
+ns_new firewalld
+ns=$NS
 ip netns exec "$ns" nft -f - <<'NFT'
 table inet firewalld {
 	chain filter_INPUT {
@@ -58,7 +59,8 @@ expect "9090 (cockpit service)" "$(fw_reach "$TMP/fwd.json" tcp 9090)" True
 expect "3306 not allowed" "$(fw_reach "$TMP/fwd.json" tcp 3306)" False
 
 # iptables (nft backend), as an administrator writes it
-ns=$(ns_new iptnft)
+ns_new iptnft
+ns=$NS
 ip netns exec "$ns" sh -ec '
 	iptables-nft -P INPUT DROP
 	iptables-nft -A INPUT -i lo -j ACCEPT

@@ -5,7 +5,8 @@
 . "$(dirname "$0")/lib-firewall.sh"
 need iptables-legacy
 
-ns=$(ns_new legacy)
+ns_new legacy
+ns=$NS
 ip netns exec "$ns" sh -ec '
 	iptables-legacy -P INPUT DROP
 	iptables-legacy -A INPUT -i lo -j ACCEPT
@@ -35,7 +36,8 @@ expect default "$(fw_get "$TMP/legacy.json" 'f["default_inbound"]')" unknown
 expect established "$(fw_get "$TMP/legacy.json" 'f["established_accepted"]')" True
 
 # a namespace where the legacy table was never made: nothing read, nothing loaded
-ns=$(ns_new nolegacy)
+ns_new nolegacy
+ns=$NS
 fw_inventory "$ns" "$TMP/none.json"
 expect "backend without legacy" "$(fw_get "$TMP/none.json" 'f["backend"]')" none
 echo "firewall iptables-legacy ok"

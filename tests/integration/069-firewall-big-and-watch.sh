@@ -17,7 +17,8 @@ PY
 }
 
 # 10,000 rules in one chain: ports 10000-19999 accepted, policy drop
-ns=$(ns_new big)
+ns_new big
+ns=$NS
 "$PY" - >"$TMP/big.nft" <<'PY'
 print("table inet filter {\n chain input {\n  type filter hook input priority 0; policy drop;")
 print("  ct state established,related accept")
@@ -39,7 +40,8 @@ awk -v s="$secs" 'BEGIN { exit !(s < 20) }' || fail "10,000 rules took ${secs}s"
 [ "$rss" -lt 400000 ] || fail "10,000 rules: max RSS ${rss} KiB"
 
 # 1,000 chains, each jumped to from the input chain, the last one opening a port
-ns=$(ns_new chains)
+ns_new chains
+ns=$NS
 "$PY" - >"$TMP/chains.nft" <<'PY'
 print("table ip filter {")
 for i in range(999):
@@ -62,7 +64,8 @@ expect "30005 only counted" "$(fw_reach "$TMP/chains.json" tcp 30005)" False
 awk -v s="$secs" 'BEGIN { exit !(s < 20) }' || fail "1,000 chains took ${secs}s"
 
 # watch: the firewall switched off, then a port opened
-ns=$(ns_new watch)
+ns_new watch
+ns=$NS
 ip netns exec "$ns" nft -f - <<'NFT'
 table inet filter {
 	chain input { type filter hook input priority 0; policy drop; ct state established,related accept; tcp dport 22 accept; }

@@ -4,13 +4,13 @@ need ip
 need nft
 need socat
 
-# ns_new NAME: a fresh namespace with loopback up, removed at exit (its listeners killed).
+# ns_new NAME: a fresh namespace with loopback up, in $NS, removed at exit with whatever runs
+# in it (not in a command substitution: its cleanup would be the subshell's).
 ns_new() {
-	local ns="cgfw-$$-$1"
-	ip netns add "$ns" || fail "ip netns add $ns"
-	at_exit "ip netns pids $ns 2>/dev/null | xargs -r kill 2>/dev/null; ip netns del $ns"
-	ip -n "$ns" link set lo up
-	echo "$ns"
+	NS="cgfw-$$-$1"
+	ip netns add "$NS" || fail "ip netns add $NS"
+	at_exit "ip netns pids $NS 2>/dev/null | xargs -r kill 2>/dev/null; ip netns del $NS"
+	ip -n "$NS" link set lo up
 }
 
 # ns_listen NS PROTO PORT [ADDR]: a socat listener in NS (tcp, udp, tcp6), up before return.
