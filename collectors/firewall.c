@@ -126,4 +126,6 @@ const struct collector collector_firewall = {
         .init = firewall_watch_start,
         .snapshot = firewall_snapshot,
         .fini = firewall_watch_stop,
+        /* in a child: libnftnl exits the process on a malformed attribute (abi_breakage) */
+        .timeout_ms = 10000,
 };

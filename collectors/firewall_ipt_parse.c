@@ -26,8 +26,10 @@ static const struct ipt_entry *entry_at(const struct ipt *t, size_t off) {
         if (off > t->size || t->size - off < sizeof(*e) || off % __alignof__(struct ipt_entry))
                 return NULL;
         e = (const struct ipt_entry *)(t->base + off);
+        /* the kernel aligns every entry, match and target to XT_ALIGN (8 bytes) */
         if (e->next_offset < sizeof(*e) || e->next_offset > t->size - off ||
-            e->target_offset < sizeof(*e) ||
+            e->target_offset < sizeof(*e) || e->next_offset % XT_ALIGN(1) ||
+            e->target_offset % XT_ALIGN(1) ||
             (size_t)e->target_offset + sizeof(struct xt_entry_target) > e->next_offset)
                 return NULL;
         return e;
@@ -84,7 +86,8 @@ static void matches(const struct ipt_entry *e, struct fw_rule *r) {
                 struct fw_match out[2];
                 size_t n;
 
-                if (m->u.match_size < sizeof(*m) || m->u.match_size > e->target_offset - off) {
+                if (m->u.match_size < sizeof(*m) || m->u.match_size > e->target_offset - off ||
+                    m->u.match_size % XT_ALIGN(1)) {
                         add(r, FW_M_OTHER, false);
                         return;
                 }

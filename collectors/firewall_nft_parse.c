@@ -104,6 +104,28 @@ static struct fw_chain *rule_chain(struct fw_ruleset *rs, struct nftnl_rule *nr,
         return *last >= 0 ? &rs->chains[*last] : NULL;
 }
 
+/* libnftnl dereferences an expression's name without checking it is there: a rule whose
+ * expressions are not all named by a NUL-ended string is left out. */
+static bool exprs_named(const struct nlmsghdr *nlh) {
+        struct nlattr *a, *elem, *x;
+
+        mnl_attr_for_each(a, nlh, sizeof(struct nfgenmsg)) {
+                if (mnl_attr_get_type(a) != NFTA_RULE_EXPRESSIONS)
+                        continue;
+                mnl_attr_for_each_nested(elem, a) {
+                        bool named = false;
+                        mnl_attr_for_each_nested(x, elem) {
+                                if (mnl_attr_get_type(x) == NFTA_EXPR_NAME &&
+                                    mnl_attr_validate(x, MNL_TYPE_NUL_STRING) == 0)
+                                        named = true;
+                        }
+                        if (!named)
+                                return false;
+                }
+        }
+        return true;
+}
+
 static int parse_rule(const struct nlmsghdr *nlh, struct fw_ruleset *rs,
                       const struct nft_sets *sets, int *last) {
         struct nftnl_rule *nr = nftnl_rule_alloc();
@@ -113,7 +135,7 @@ static int parse_rule(const struct nlmsghdr *nlh, struct fw_ruleset *rs,
 
         if (!nr)
                 return -ENOMEM;
-        if (nftnl_rule_nlmsg_parse(nlh, nr) < 0)
+        if (!exprs_named(nlh) || nftnl_rule_nlmsg_parse(nlh, nr) < 0)
                 goto out;
         c = rule_chain(rs, nr, last);
         if (!c)

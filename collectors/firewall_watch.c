@@ -4,14 +4,19 @@
  * bytes) is asked where this process may; a new generation, or every FULL_USEC in any case
  * (new listeners, iptables-legacy, no generation), the facts are read again and compared. */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "array.h"
 #include "firewall.h"
+#include "model.h"
 #include "firewall_watch.h"
 #include "timefmt.h"
 
@@ -90,16 +95,91 @@ int firewall_diff(const struct report_firewall *old, const struct report_firewal
         return r;
 }
 
-/* The facts now, in a report of their own (so that report_free frees them). */
+#define CHILD_MAX_OUTPUT ((size_t)16 << 20)
+
+/* The child: read the facts, write "GENERATION\n" and the report as JSON, exit. libnftnl
+ * exits the process on an attribute of the wrong size: that must end a child, not watch. */
+static _Noreturn void child_main(struct fw_watch *w, int fd) {
+        struct report now;
+        char head[16], *json = NULL;
+        uint32_t gen = 0;
+        sigset_t none;
+        int e;
+
+        for (int sig = 1; sig < _NSIG; sig++)
+                (void)signal(sig, SIG_DFL);
+        sigemptyset(&none);
+        (void)sigprocmask(SIG_SETMASK, &none, NULL);
+        report_init(&now);
+        now.generated_at = strdup("1970-01-01T00:00:00Z"); /* required; not used */
+        now.firewall = calloc(1, sizeof(*now.firewall));
+        e = now.generated_at && now.firewall && report_ensure_host(&now) ? 0 : -ENOMEM;
+        if (e == 0) {
+                now.firewall->active = REPORT_UNKNOWN;
+                now.firewall->established_accepted = REPORT_UNKNOWN;
+                now.firewall->tables = now.firewall->chains = now.firewall->rules = REPORT_UNSET;
+                e = firewall_read(w->ctx, &now, now.firewall, &gen);
+        }
+        if (e == 0)
+                json = model_dump(&report_desc, &now, false);
+        snprintf(head, sizeof(head), "%u\n", gen);
+        if (!json || write(fd, head, strlen(head)) < 0 || write(fd, json, strlen(json)) < 0)
+                e = e < 0 ? e : -EIO;
+        _exit(e < 0 ? 1 : 0);
+}
+
+/* The facts now, read in a child, in a report of their own (report_free frees them). */
 static int read_now(struct fw_watch *w, struct report *now, uint32_t *gen) {
+        struct model_error err = {{0}, {0}};
+        size_t len = 0, cap = 64 * 1024;
+        char *buf = malloc(cap), *nl;
+        int fds[2], status = 0, e = 0;
+        pid_t pid;
+
         report_init(now);
-        now->firewall = calloc(1, sizeof(*now->firewall));
-        if (!now->firewall)
+        if (!buf)
                 return -ENOMEM;
-        now->firewall->active = REPORT_UNKNOWN;
-        now->firewall->established_accepted = REPORT_UNKNOWN;
-        now->firewall->tables = now->firewall->chains = now->firewall->rules = REPORT_UNSET;
-        return firewall_read(w->ctx, now, now->firewall, gen);
+        if (pipe2(fds, O_CLOEXEC) < 0) {
+                free(buf);
+                return -errno;
+        }
+        pid = fork();
+        if (pid == 0)
+                child_main(w, fds[1]);
+        close(fds[1]);
+        while (pid > 0) { /* bounded by the child's output cap and its own dump bounds */
+                ssize_t n;
+                if (len + 1 >= cap) {
+                        char *p = cap >= CHILD_MAX_OUTPUT ? NULL : realloc(buf, cap * 2);
+                        if (!p) {
+                                e = -EFBIG;
+                                break;
+                        }
+                        buf = p;
+                        cap *= 2;
+                }
+                n = read(fds[0], buf + len, cap - len - 1);
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n <= 0)
+                        break;
+                len += (size_t)n;
+        }
+        close(fds[0]);
+        if (pid < 0)
+                e = -errno;
+        else if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+                e = e ? e : -EIO;
+        buf[len] = '\0';
+        nl = strchr(buf, '\n');
+        if (e == 0 && (!nl || sscanf(buf, "%u", gen) != 1))
+                e = -EIO;
+        if (e == 0 && model_parse(&report_desc, nl + 1, len - (size_t)(nl + 1 - buf), now, &err) < 0)
+                e = -EIO;
+        if (e == 0 && !now->firewall)
+                e = -EIO;
+        free(buf);
+        return e;
 }
 
 static int recheck(struct fw_watch *w) {
@@ -111,7 +191,8 @@ static int recheck(struct fw_watch *w) {
 
         if (r < 0) {
                 report_free(&now);
-                return r;
+                return r == -ENOMEM ? r : collector_log_errno(w->ctx, LOG_LEVEL_WARN, r,
+                                                              "reading the firewall failed");
         }
         w->generation = gen;
         report_event_init(&ev);
@@ -145,8 +226,6 @@ static int on_timer(struct loop_source *s, uint64_t now, void *userdata) {
         if (full) {
                 w->last_full = now;
                 r = recheck(w);
-                if (r < 0)
-                        collector_log_errno(w->ctx, LOG_LEVEL_WARN, r, "re-check failed");
         }
         (void)s;
         return r == -ENOMEM ? r : loop_timer_set(w->timer, FAST_USEC);
