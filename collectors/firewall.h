@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <linux/netlink.h>
+
 #include "report.h"
 
 /* Bounds on what a dump may make us hold: a hostile or huge ruleset is cut, and said so. */
@@ -112,6 +114,10 @@ int fw_chain_find(const struct fw_ruleset *rs, enum fw_family f, const char *tab
 /* Resolve every JUMP/GOTO target name to its chain index (same family and table). */
 void fw_ruleset_link(struct fw_ruleset *rs);
 void fw_match_add_range(struct fw_match *m, uint16_t lo, uint16_t hi);
+/* The next whole netlink message of buf (of len) at *off, advancing *off; NULL at the end or
+ * at a length that does not fit. libmnl's mnl_nlmsg_ok casts the length to int: a length
+ * above 2 GiB passes it. */
+const struct nlmsghdr *fw_nlmsg_next(const void *buf, size_t len, size_t *off);
 
 /* --- firewall_nft_dump.c: the producer (needs CAP_NET_ADMIN) --- */
 

@@ -166,11 +166,11 @@ static int parse_gen(const struct nlmsghdr *nlh, struct fw_ruleset *rs) {
  * fit ends the walk. */
 static int walk(const void *buf, size_t len, bool rules, struct fw_ruleset *rs,
                 struct nft_sets *sets) {
-        const struct nlmsghdr *nlh = buf;
-        int remaining = len > FW_DUMP_MAX + 4096 ? (int)(FW_DUMP_MAX + 4096) : (int)len;
+        const struct nlmsghdr *nlh;
+        size_t off = 0;
         int last = -1, r = 0;
 
-        for (; r == 0 && mnl_nlmsg_ok(nlh, remaining); nlh = mnl_nlmsg_next(nlh, &remaining)) {
+        while (r == 0 && (nlh = fw_nlmsg_next(buf, len, &off))) {
                 uint16_t type = NFNL_MSG_TYPE(nlh->nlmsg_type);
 
                 if (nlh->nlmsg_type == NLMSG_ERROR) {

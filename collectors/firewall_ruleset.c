@@ -119,3 +119,15 @@ void fw_match_add_range(struct fw_match *m, uint16_t lo, uint16_t hi) {
         p[m->n_ranges].hi = hi;
         m->n_ranges++;
 }
+
+const struct nlmsghdr *fw_nlmsg_next(const void *buf, size_t len, size_t *off) {
+        const struct nlmsghdr *h;
+
+        if (*off > len || len - *off < sizeof(*h) || (*off & 3))
+                return NULL;
+        h = (const struct nlmsghdr *)((const char *)buf + *off);
+        if (h->nlmsg_len < sizeof(*h) || h->nlmsg_len > len - *off)
+                return NULL;
+        *off += NLMSG_ALIGN(h->nlmsg_len) < len - *off ? NLMSG_ALIGN(h->nlmsg_len) : len - *off;
+        return h;
+}

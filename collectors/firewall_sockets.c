@@ -111,10 +111,10 @@ static int add_socket(const struct inet_diag_msg *m, size_t len, uint8_t proto,
 /* One answer's messages; 1 at the dump's end. */
 int firewall_sockets_parse(const void *buf, size_t len, uint8_t protocol,
                            const struct fw_ruleset *rs, struct report_firewall *fw) {
-        const struct nlmsghdr *nlh = buf;
-        int remaining = len > RECV_BUF * 64 ? RECV_BUF * 64 : (int)len;
+        const struct nlmsghdr *nlh;
+        size_t off = 0;
 
-        for (; mnl_nlmsg_ok(nlh, remaining); nlh = mnl_nlmsg_next(nlh, &remaining)) {
+        while ((nlh = fw_nlmsg_next(buf, len, &off))) {
                 size_t plen = mnl_nlmsg_get_payload_len(nlh);
                 int r;
 
