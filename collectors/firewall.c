@@ -12,7 +12,7 @@
 #include "firewall_watch.h"
 
 static int read_fd(int fd, size_t max, char **ret, size_t *ret_len) {
-        size_t len = 0, cap = 64 * 1024;
+        size_t len = 0, cap = (size_t)64 * 1024;
         char *buf = malloc(cap);
 
         if (!buf)

@@ -20,7 +20,7 @@
 #include "firewall.h"
 #include "privileged.h"
 
-#define RECV_BUF (64 * 1024)
+#define RECV_BUF ((size_t)64 * 1024)
 
 struct dump {
         struct mnl_socket *nl;
@@ -77,7 +77,7 @@ static int keep_set(const struct nlmsghdr *nlh, void *data) {
                 nftnl_set_free(s);
                 return MNL_CB_OK;
         }
-        v = realloc(d->sets, (d->n_sets + 1) * sizeof(*v));
+        v = realloc(d->sets, (d->n_sets + 1) * sizeof(struct nftnl_set *));
         if (!v) {
                 nftnl_set_free(s);
                 return MNL_CB_ERROR;

@@ -130,10 +130,10 @@ static void load_ct(struct interp *in, const struct nftnl_expr *e) {
         if (!nftnl_expr_is_set(e, NFTNL_EXPR_CT_DREG))
                 return; /* ct set */
         set_reg(in, nftnl_expr_get_u32(e, NFTNL_EXPR_CT_DREG),
-                nftnl_expr_is_set(e, NFTNL_EXPR_CT_DIR)                  ? REG_OTHER
+                nftnl_expr_is_set(e, NFTNL_EXPR_CT_DIR)                     ? REG_OTHER
                 : nftnl_expr_get_u32(e, NFTNL_EXPR_CT_KEY) == NFT_CT_STATE  ? REG_CTSTATE
                 : nftnl_expr_get_u32(e, NFTNL_EXPR_CT_KEY) == NFT_CT_STATUS ? REG_CTSTATUS
-                                                                             : REG_OTHER);
+                                                                            : REG_OTHER);
 }
 
 static void load_fib(struct interp *in, const struct nftnl_expr *e) {
@@ -357,7 +357,8 @@ static void lookup(struct interp *in, const struct nftnl_expr *e, uint32_t famil
                 m = add_match(in, FW_M_CTSTATE);
                 if (m && set && firewall_nft_set_mask(set, &mask)) {
                         m->value = mask; /* ct state { established, related } */
-                        m->invert = nftnl_expr_get_u32(e, NFTNL_EXPR_LOOKUP_FLAGS) & NFT_LOOKUP_F_INV;
+                        m->invert =
+                                nftnl_expr_get_u32(e, NFTNL_EXPR_LOOKUP_FLAGS) & NFT_LOOKUP_F_INV;
                 } else if (m) {
                         m->kind = FW_M_OTHER;
                 }
@@ -451,8 +452,8 @@ static int expr_cb(struct nftnl_expr *e, void *data) {
         const char *name = nftnl_expr_get_str(e, NFTNL_EXPR_NAME);
 
         if (!name)
-                add_match(in, FW_M_OTHER);
-        else if (strcmp(name, "meta") == 0)
+                name = ""; /* not inert: "unknown" */
+        if (strcmp(name, "meta") == 0)
                 load_meta(in, e);
         else if (strcmp(name, "payload") == 0)
                 load_payload(in, e);

@@ -49,8 +49,8 @@ static int add_set(struct nftnl_set *ns, struct nft_sets *sets) {
         s->flags = nftnl_set_get_u32(ns, NFTNL_SET_FLAGS);
         s->key_len = nftnl_set_get_u32(ns, NFTNL_SET_KEY_LEN);
         /* concatenations and maps are not judged */
-        s->unusable = (s->key_len != 1 && s->key_len != 2 && s->key_len != 4) || (s->flags & NFT_SET_MAP) ||
-                      (s->flags & NFT_SET_CONCAT);
+        s->unusable = (s->key_len != 1 && s->key_len != 2 && s->key_len != 4) ||
+                      (s->flags & NFT_SET_MAP) || (s->flags & NFT_SET_CONCAT);
         return 0;
 }
 
@@ -145,6 +145,8 @@ bool firewall_nft_set_ranges(const struct nft_set *s, struct fw_match *m) {
                         fw_match_add_range(m, (uint16_t)s->elems[i].key, (uint16_t)s->elems[i].key);
                 return m->kind != FW_M_OTHER;
         }
+        if (s->n_elems == 0)
+                return true; /* an empty set: the match is never true */
         /* intervals: a start key, then the end key (exclusive) flagged INTERVAL_END; a start
          * with no end after it runs to the last value */
         e = malloc((s->n_elems ? s->n_elems : 1) * sizeof(*e));

@@ -17,7 +17,7 @@
 #include "firewall.h"
 
 #define MAX_PORTS 4096
-#define RECV_BUF  (32 * 1024)
+#define RECV_BUF  ((size_t)32 * 1024)
 
 static bool loopback(int family, const uint32_t a[4]) {
         static const uint8_t lo6[16] = {[15] = 1};

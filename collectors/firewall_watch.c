@@ -20,8 +20,8 @@
 #include "firewall_watch.h"
 #include "timefmt.h"
 
-#define FAST_USEC   (2 * 1000 * 1000ULL)
-#define FULL_USEC   (10 * 1000 * 1000ULL)
+#define FAST_USEC   2000000ULL
+#define FULL_USEC   10000000ULL
 #define MAX_CHANGES 64
 
 struct fw_watch {
@@ -131,7 +131,7 @@ static _Noreturn void child_main(struct fw_watch *w, int fd) {
 /* The facts now, read in a child, in a report of their own (report_free frees them). */
 static int read_now(struct fw_watch *w, struct report *now, uint32_t *gen) {
         struct model_error err = {{0}, {0}};
-        size_t len = 0, cap = 64 * 1024;
+        size_t len = 0, cap = (size_t)64 * 1024;
         char *buf = malloc(cap), *nl;
         int fds[2], status = 0, e = 0;
         pid_t pid;
@@ -174,7 +174,8 @@ static int read_now(struct fw_watch *w, struct report *now, uint32_t *gen) {
         nl = strchr(buf, '\n');
         if (e == 0 && (!nl || sscanf(buf, "%u", gen) != 1))
                 e = -EIO;
-        if (e == 0 && model_parse(&report_desc, nl + 1, len - (size_t)(nl + 1 - buf), now, &err) < 0)
+        if (e == 0 &&
+            model_parse(&report_desc, nl + 1, len - (size_t)(nl + 1 - buf), now, &err) < 0)
                 e = -EIO;
         if (e == 0 && !now->firewall)
                 e = -EIO;
@@ -191,8 +192,9 @@ static int recheck(struct fw_watch *w) {
 
         if (r < 0) {
                 report_free(&now);
-                return r == -ENOMEM ? r : collector_log_errno(w->ctx, LOG_LEVEL_WARN, r,
-                                                              "reading the firewall failed");
+                return r == -ENOMEM ? r
+                                    : collector_log_errno(w->ctx, LOG_LEVEL_WARN, r,
+                                                          "reading the firewall failed");
         }
         w->generation = gen;
         report_event_init(&ev);

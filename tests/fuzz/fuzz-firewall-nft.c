@@ -46,8 +46,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         struct report r;
         struct report_firewall *fw = calloc(1, sizeof(*fw));
         static struct fw_ruleset rs; /* static: intact across a longjmp */
-        struct fw_packet p = {.nfproto = 2 /* NFPROTO_IPV4 */, .l4proto = IPPROTO_TCP,
-                              .dport = 22, .ctstate = FW_CT_NEW, .unknown_other = true};
+        struct fw_packet p = {.nfproto = 2 /* NFPROTO_IPV4 */,
+                              .l4proto = IPPROTO_TCP,
+                              .dport = 22,
+                              .ctstate = FW_CT_NEW,
+                              .unknown_other = true};
 
         if (!fw)
                 return 0;

@@ -50,10 +50,10 @@ static void rule(struct fw_ruleset *rs, struct fw_chain *c, const char *text) {
                 } else if (strcmp(w, "saddr") == 0) {
                         m->kind = FW_M_OTHER;
                 } else {
-                        r->verdict = strcmp(w, "accept") == 0   ? FW_V_ACCEPT
-                                     : strcmp(w, "drop") == 0   ? FW_V_DROP
-                                     : strcmp(w, "reject") == 0 ? FW_V_REJECT
-                                     : strcmp(w, "return") == 0 ? FW_V_RETURN
+                        r->verdict = strcmp(w, "accept") == 0      ? FW_V_ACCEPT
+                                     : strcmp(w, "drop") == 0      ? FW_V_DROP
+                                     : strcmp(w, "reject") == 0    ? FW_V_REJECT
+                                     : strcmp(w, "return") == 0    ? FW_V_RETURN
                                      : strncmp(w, "jump:", 5) == 0 ? FW_V_JUMP
                                      : strncmp(w, "goto:", 5) == 0 ? FW_V_GOTO
                                                                    : FW_V_NONE;
@@ -100,22 +100,31 @@ static const struct row rows[] = {
         {"udp rule, tcp packet", {{"in:drop", "udp dport=22 accept"}}, 22, FW_R_DROP},
         {"final reject", {{"in:accept", "tcp dport=22 accept", "reject"}}, 80, FW_R_REJECT},
         {"unknown source", {{"in:drop", "saddr tcp dport=22 accept"}}, 22, FW_R_UNKNOWN},
-        {"unknown but same verdict", {{"in:accept", "saddr tcp dport=22 accept"}}, 22,
-         FW_R_ACCEPT},
+        {"unknown but same verdict", {{"in:accept", "saddr tcp dport=22 accept"}}, 22, FW_R_ACCEPT},
         {"default ignores unknown", {{"in:drop", "saddr accept"}}, -1, FW_R_DROP},
         {"loopback only", {{"in:drop", "lo accept"}}, 22, FW_R_DROP},
         {"log is no verdict", {{"in:drop", "tcp dport=22 log"}}, 22, FW_R_DROP},
-        {"jump and accept", {{"in:drop", "jump:user"}, {"user", "tcp dport=22 accept"}}, 22,
+        {"jump and accept",
+         {{"in:drop", "jump:user"}, {"user", "tcp dport=22 accept"}},
+         22,
          FW_R_ACCEPT},
-        {"jump and fall back", {{"in:drop", "jump:user"}, {"user", "tcp dport=22 accept"}}, 23,
+        {"jump and fall back",
+         {{"in:drop", "jump:user"}, {"user", "tcp dport=22 accept"}},
+         23,
          FW_R_DROP},
-        {"return", {{"in:drop", "jump:user", "tcp dport=23 accept"}, {"user", "return", "accept"}},
-         23, FW_R_ACCEPT},
-        {"goto ends the caller", {{"in:accept", "goto:user", "drop"}, {"user", "tcp dport=9 drop"}},
-         22, FW_R_ACCEPT},
+        {"return",
+         {{"in:drop", "jump:user", "tcp dport=23 accept"}, {"user", "return", "accept"}},
+         23,
+         FW_R_ACCEPT},
+        {"goto ends the caller",
+         {{"in:accept", "goto:user", "drop"}, {"user", "tcp dport=9 drop"}},
+         22,
+         FW_R_ACCEPT},
         {"missing chain", {{"in:drop", "jump:nowhere"}}, 22, FW_R_UNKNOWN},
-        {"two base chains", {{"a:accept", "tcp dport=22 accept"}, {"b:drop", "tcp dport=22 accept"}},
-         22, FW_R_ACCEPT},
+        {"two base chains",
+         {{"a:accept", "tcp dport=22 accept"}, {"b:drop", "tcp dport=22 accept"}},
+         22,
+         FW_R_ACCEPT},
         {"the second drops", {{"a:accept", "tcp dport=22 accept"}, {"b:drop"}}, 22, FW_R_DROP},
         {"a loop", {{"in:drop", "jump:x"}, {"x", "jump:x"}}, 22, FW_R_UNKNOWN},
 };
@@ -125,8 +134,10 @@ static void test_eval_table(void **state) {
         for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
                 const struct row *row = &rows[i];
                 struct fw_ruleset rs;
-                struct fw_packet p = {.nfproto = NFPROTO_IPV4, .l4proto = IPPROTO_TCP,
-                                      .dport = (uint32_t)row->dport, .ctstate = FW_CT_NEW,
+                struct fw_packet p = {.nfproto = NFPROTO_IPV4,
+                                      .l4proto = IPPROTO_TCP,
+                                      .dport = (uint32_t)row->dport,
+                                      .ctstate = FW_CT_NEW,
                                       .unknown_other = true};
                 enum fw_result got;
 
@@ -152,7 +163,8 @@ static void test_eval_table(void **state) {
 /* xt blobs as iptables writes them */
 static void test_xt(void **state) {
         struct xt_tcp tcp = {.spts = {0, 0xffff}, .dpts = {22, 22}};
-        struct xt_conntrack_mtinfo3 ct = {.match_flags = XT_CONNTRACK_STATE | XT_CONNTRACK_STATE_ALIAS,
+        struct xt_conntrack_mtinfo3 ct = {.match_flags =
+                                                  XT_CONNTRACK_STATE | XT_CONNTRACK_STATE_ALIAS,
                                           .state_mask = FW_CT_ESTABLISHED | FW_CT_RELATED};
         struct fw_match m[2];
         size_t n;
@@ -181,12 +193,17 @@ static void test_xt(void **state) {
 
 /* what watch says changed */
 static void test_diff(void **state) {
-        struct report_port p_old = {.protocol = (char *)"tcp", .port = 8080, .address = (char *)"0.0.0.0",
+        struct report_port p_old = {.protocol = (char *)"tcp",
+                                    .port = 8080,
+                                    .address = (char *)"0.0.0.0",
                                     .reachable = 0};
         struct report_port p_new = p_old;
-        struct report_firewall a = {.active = 1, .default_inbound = (char *)"drop",
-                                    .established_accepted = 1, .frontend = (char *)"nftables",
-                                    .open_ports = &p_old, .n_open_ports = 1};
+        struct report_firewall a = {.active = 1,
+                                    .default_inbound = (char *)"drop",
+                                    .established_accepted = 1,
+                                    .frontend = (char *)"nftables",
+                                    .open_ports = &p_old,
+                                    .n_open_ports = 1};
         struct report_firewall b = a;
         char **changes = NULL;
         size_t n = 0;
