@@ -2,6 +2,7 @@
  * firewall model: tables, chains with their hook and policy, and each rule's expressions
  * interpreted just enough to know what a rule matches on (firewall.h). Two passes: sets and
  * chains first, as rules name them. */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <libmnl/libmnl.h>
 #include <stdio.h> /* libnftnl's headers use FILE */
@@ -104,10 +105,34 @@ static struct fw_chain *rule_chain(struct fw_ruleset *rs, struct nftnl_rule *nr,
         return *last >= 0 ? &rs->chains[*last] : NULL;
 }
 
-/* libnftnl dereferences an expression's name without checking it is there: a rule whose
- * expressions are not all named by a NUL-ended string is left out. */
-static bool exprs_named(const struct nlmsghdr *nlh) {
-        struct nlattr *a, *elem, *x;
+/* A data attribute (NFTA_DATA_*) whose verdict, if any, is a jump or goto without a chain:
+ * libnftnl 1.2.4 (nftnl_parse_verdict) then reads the chain from an uninitialised pointer. */
+static bool verdict_bad(const struct nlattr *data) {
+        struct nlattr *v, *x;
+
+        mnl_attr_for_each_nested(v, data) {
+                bool jump = false, chain = false;
+
+                if (mnl_attr_get_type(v) != NFTA_DATA_VERDICT)
+                        continue;
+                mnl_attr_for_each_nested(x, v) {
+                        if (mnl_attr_get_type(x) == NFTA_VERDICT_CODE &&
+                            mnl_attr_validate(x, MNL_TYPE_U32) == 0) {
+                                int code = (int)ntohl(mnl_attr_get_u32(x));
+                                jump = code == NFT_JUMP || code == NFT_GOTO;
+                        }
+                        chain |= mnl_attr_get_type(x) == NFTA_VERDICT_CHAIN;
+                }
+                if (jump && !chain)
+                        return true;
+        }
+        return false;
+}
+
+/* Whether libnftnl may be given this rule: every expression named by a NUL-ended string
+ * (libnftnl dereferences the name unchecked) and no chainless jump in an immediate. */
+static bool rule_sane(const struct nlmsghdr *nlh) {
+        struct nlattr *a, *elem, *x, *d;
 
         mnl_attr_for_each(a, nlh, sizeof(struct nfgenmsg)) {
                 if (mnl_attr_get_type(a) != NFTA_RULE_EXPRESSIONS)
@@ -118,9 +143,33 @@ static bool exprs_named(const struct nlmsghdr *nlh) {
                                 if (mnl_attr_get_type(x) == NFTA_EXPR_NAME &&
                                     mnl_attr_validate(x, MNL_TYPE_NUL_STRING) == 0)
                                         named = true;
+                                if (mnl_attr_get_type(x) != NFTA_EXPR_DATA)
+                                        continue;
+                                mnl_attr_for_each_nested(d, x) {
+                                        if (mnl_attr_get_type(d) == NFTA_IMMEDIATE_DATA &&
+                                            verdict_bad(d))
+                                                return false;
+                                }
                         }
                         if (!named)
                                 return false;
+                }
+        }
+        return true;
+}
+
+/* The same for a set element message: a verdict map's chainless jump. */
+bool firewall_nft_elems_sane(const struct nlmsghdr *nlh) {
+        struct nlattr *a, *elem, *x;
+
+        mnl_attr_for_each(a, nlh, sizeof(struct nfgenmsg)) {
+                if (mnl_attr_get_type(a) != NFTA_SET_ELEM_LIST_ELEMENTS)
+                        continue;
+                mnl_attr_for_each_nested(elem, a) {
+                        mnl_attr_for_each_nested(x, elem) {
+                                if (mnl_attr_get_type(x) == NFTA_SET_ELEM_DATA && verdict_bad(x))
+                                        return false;
+                        }
                 }
         }
         return true;
@@ -135,7 +184,7 @@ static int parse_rule(const struct nlmsghdr *nlh, struct fw_ruleset *rs,
 
         if (!nr)
                 return -ENOMEM;
-        if (!exprs_named(nlh) || nftnl_rule_nlmsg_parse(nlh, nr) < 0)
+        if (!rule_sane(nlh) || nftnl_rule_nlmsg_parse(nlh, nr) < 0)
                 goto out;
         c = rule_chain(rs, nr, last);
         if (!c)
