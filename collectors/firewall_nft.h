@@ -28,8 +28,8 @@ struct nft_sets {
         size_t n;
 };
 
-/* Whether a NEWSETELEM message may be given to libnftnl (firewall_nft_parse.c). */
-bool firewall_nft_elems_sane(const struct nlmsghdr *nlh);
+/* Whether a NEWSET or NEWSETELEM message may be given to libnftnl (firewall_nft_parse.c). */
+bool firewall_nft_set_sane(const struct nlmsghdr *nlh, bool elems);
 /* A NEWSET (elems false) or NEWSETELEM message, added to sets. 0 or -ENOMEM. */
 int firewall_nft_set(const struct nlmsghdr *nlh, bool elems, struct nft_sets *sets);
 void firewall_nft_sets_free(struct nft_sets *sets);

@@ -129,45 +129,66 @@ static bool verdict_bad(const struct nlattr *data) {
         return false;
 }
 
-/* Whether libnftnl may be given this rule: every expression named by a NUL-ended string
- * (libnftnl dereferences the name unchecked) and no chainless jump in an immediate. */
-static bool rule_sane(const struct nlmsghdr *nlh) {
-        struct nlattr *a, *elem, *x, *d;
+/* An expression (NFTA_LIST_ELEM or NFTA_*_EXPR nest) libnftnl may parse: named by a
+ * NUL-ended string (libnftnl dereferences the name unchecked), no chainless jump. */
+static bool expr_sane(const struct nlattr *expr) {
+        struct nlattr *x, *d;
+        bool named = false;
 
-        mnl_attr_for_each(a, nlh, sizeof(struct nfgenmsg)) {
-                if (mnl_attr_get_type(a) != NFTA_RULE_EXPRESSIONS)
+        mnl_attr_for_each_nested(x, expr) {
+                if (mnl_attr_get_type(x) == NFTA_EXPR_NAME &&
+                    mnl_attr_validate(x, MNL_TYPE_NUL_STRING) == 0)
+                        named = true;
+                if (mnl_attr_get_type(x) != NFTA_EXPR_DATA)
                         continue;
-                mnl_attr_for_each_nested(elem, a) {
-                        bool named = false;
-                        mnl_attr_for_each_nested(x, elem) {
-                                if (mnl_attr_get_type(x) == NFTA_EXPR_NAME &&
-                                    mnl_attr_validate(x, MNL_TYPE_NUL_STRING) == 0)
-                                        named = true;
-                                if (mnl_attr_get_type(x) != NFTA_EXPR_DATA)
-                                        continue;
-                                mnl_attr_for_each_nested(d, x) {
-                                        if (mnl_attr_get_type(d) == NFTA_IMMEDIATE_DATA &&
-                                            verdict_bad(d))
-                                                return false;
-                                }
-                        }
-                        if (!named)
+                mnl_attr_for_each_nested(d, x) {
+                        if (mnl_attr_get_type(d) == NFTA_IMMEDIATE_DATA && verdict_bad(d))
                                 return false;
                 }
+        }
+        return named;
+}
+
+static bool exprs_sane(const struct nlattr *list) {
+        struct nlattr *e;
+
+        mnl_attr_for_each_nested(e, list) {
+                if (!expr_sane(e))
+                        return false;
         }
         return true;
 }
 
-/* The same for a set element message: a verdict map's chainless jump. */
-bool firewall_nft_elems_sane(const struct nlmsghdr *nlh) {
+/* Whether libnftnl may be given this rule. */
+static bool rule_sane(const struct nlmsghdr *nlh) {
+        struct nlattr *a;
+
+        mnl_attr_for_each(a, nlh, sizeof(struct nfgenmsg)) {
+                if (mnl_attr_get_type(a) == NFTA_RULE_EXPRESSIONS && !exprs_sane(a))
+                        return false;
+        }
+        return true;
+}
+
+/* The same for a set (its expressions) and a set element message (theirs, and a verdict
+ * map's chainless jump). */
+bool firewall_nft_set_sane(const struct nlmsghdr *nlh, bool elems) {
         struct nlattr *a, *elem, *x;
 
         mnl_attr_for_each(a, nlh, sizeof(struct nfgenmsg)) {
-                if (mnl_attr_get_type(a) != NFTA_SET_ELEM_LIST_ELEMENTS)
+                uint16_t t = mnl_attr_get_type(a);
+
+                if (!elems && ((t == NFTA_SET_EXPR && !expr_sane(a)) ||
+                               (t == NFTA_SET_EXPRESSIONS && !exprs_sane(a))))
+                        return false;
+                if (!elems || t != NFTA_SET_ELEM_LIST_ELEMENTS)
                         continue;
                 mnl_attr_for_each_nested(elem, a) {
                         mnl_attr_for_each_nested(x, elem) {
-                                if (mnl_attr_get_type(x) == NFTA_SET_ELEM_DATA && verdict_bad(x))
+                                uint16_t u = mnl_attr_get_type(x);
+                                if ((u == NFTA_SET_ELEM_DATA && verdict_bad(x)) ||
+                                    (u == NFTA_SET_ELEM_EXPR && !expr_sane(x)) ||
+                                    (u == NFTA_SET_ELEM_EXPRESSIONS && !exprs_sane(x)))
                                         return false;
                         }
                 }

@@ -100,10 +100,10 @@ int firewall_nft_set(const struct nlmsghdr *nlh, bool elems, struct nft_sets *se
         if (!ns)
                 return -ENOMEM;
         if (!elems) {
-                if (nftnl_set_nlmsg_parse(nlh, ns) == 0 && nftnl_set_is_set(ns, NFTNL_SET_NAME) &&
-                    nftnl_set_is_set(ns, NFTNL_SET_TABLE))
+                if (firewall_nft_set_sane(nlh, false) && nftnl_set_nlmsg_parse(nlh, ns) == 0 &&
+                    nftnl_set_is_set(ns, NFTNL_SET_NAME) && nftnl_set_is_set(ns, NFTNL_SET_TABLE))
                         r = add_set(ns, sets);
-        } else if (firewall_nft_elems_sane(nlh) && nftnl_set_elems_nlmsg_parse(nlh, ns) == 0 &&
+        } else if (firewall_nft_set_sane(nlh, true) && nftnl_set_elems_nlmsg_parse(nlh, ns) == 0 &&
                    nftnl_set_is_set(ns, NFTNL_SET_NAME) && nftnl_set_is_set(ns, NFTNL_SET_TABLE)) {
                 const struct nft_set *found =
                         firewall_nft_set_find(sets, nftnl_set_get_u32(ns, NFTNL_SET_FAMILY),
