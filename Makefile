@@ -44,7 +44,7 @@ pc_cflags = $(shell $(PKG_CONFIG) --cflags $(filter-out cups,$(1))) \
 pc_libs = $(shell $(PKG_CONFIG) --libs $(filter-out cups,$(1))) $(if $(filter cups,$(1)),$(CUPS_LIBS))
 
 COMMON_PKGS := jansson inih
-AGENT_PKGS := libudev jansson inih sqlite3 libcurl libsystemd libcap-ng cups sane-backends
+AGENT_PKGS := libudev jansson inih sqlite3 libcurl libsystemd libcap-ng cups sane-backends libnftnl libmnl
 TEST_PKGS := cmocka
 
 ALL_CFLAGS = $(BASE_CFLAGS) $(SAN_FLAGS) $(call pc_cflags,$(AGENT_PKGS)) $(CPPFLAGS) $(CFLAGS)

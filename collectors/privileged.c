@@ -1,6 +1,8 @@
 /* The privileged sources: their fixed list and their producers (privileged.h). */
 #include "privileged.h"
 
+#include "firewall.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -132,7 +134,9 @@ int privileged_produce(enum privileged_source s, const char *arg) {
         case PRIVILEGED_DIR_LIST:
                 return arg ? list_dir(arg) : -EINVAL;
         case PRIVILEGED_NFT_RULESET:
+                return firewall_nft_dump();
         case PRIVILEGED_IPTABLES:
+                return firewall_ipt_dump();
         case PRIVILEGED_PROCESSES:
                 return -EOPNOTSUPP; /* no producer yet */
         case PRIVILEGED_SOURCE_MAX:

@@ -9,6 +9,7 @@ extern const struct collector collector_printers;
 extern const struct collector collector_scanners;
 extern const struct collector collector_accounts;
 extern const struct collector collector_sessions;
+extern const struct collector collector_firewall;
 
 /* one per line, whatever clang-format would pack: each collector's branch adds its own line */
 /* clang-format off */
@@ -19,6 +20,7 @@ const struct collector *const collectors[] = {
         &collector_scanners,
         &collector_accounts,
         &collector_sessions,
+        &collector_firewall,
         NULL,
 };
 /* clang-format on */

@@ -174,13 +174,32 @@ struct report_port {
         int64_t port;
         char *address;
         char *program;
+        char *family;     /* "ipv4", "ipv6" */
+        int8_t reachable; /* a new packet from outside would get through the ruleset */
+};
+
+/* An input-hook chain: where the inbound default comes from. */
+struct report_fw_chain {
+        char *family; /* "ip", "ip6", "inet", "iptables-legacy" */
+        char *table;
+        char *name;
+        int64_t priority;
+        char *policy; /* "accept", "drop" */
+        int64_t rules;
 };
 
 struct report_firewall {
-        char *backend; /* "nftables", "iptables", "ufw", "firewalld", "none" */
+        char *backend;  /* the kernel's: "nftables", "iptables" (legacy), "none" */
+        char *frontend; /* who wrote it: "ufw", "firewalld", "iptables", "nftables", "none" */
         int8_t active;
         char *default_inbound; /* "accept", "drop", "reject", "unknown" */
-        struct report_port *open_ports;
+        int8_t established_accepted;
+        int64_t tables;
+        int64_t chains;
+        int64_t rules;
+        struct report_fw_chain *input_chains;
+        size_t n_input_chains;
+        struct report_port *open_ports; /* every listening socket, reachable or not */
         size_t n_open_ports;
 };
 
@@ -279,6 +298,9 @@ struct report_event {
         struct report_finding *finding;
         struct report_printer *printer;
         struct report_scanner *scanner;
+        struct report_firewall *firewall; /* firewall_changed: the new state */
+        char **changes;                   /* firewall_changed: what changed, in words */
+        size_t n_changes;
         int64_t dropped; /* records_dropped: how many the agent's full outbox lost */
 };
 

@@ -43,6 +43,9 @@ static const char *const printer_states[] = {"idle", "processing", "stopped", NU
 static const char *const policies[] = {"accept", "drop", "reject", "unknown", NULL};
 static const char *const protocols[] = {"tcp", "udp", NULL};
 static const char *const backends[] = {"nftables", "iptables", "ufw", "firewalld", "none", NULL};
+static const char *const frontends[] = {"ufw", "firewalld", "iptables", "nftables", "none", NULL};
+static const char *const families[] = {"ipv4", "ipv6", NULL};
+static const char *const fw_families[] = {"ip", "ip6", "inet", "iptables-legacy", NULL};
 /* one per line: each collector's branch adds its own */
 /* clang-format off */
 static const char *const events[] = {
@@ -63,6 +66,7 @@ static const char *const events[] = {
         "printer_removed",
         "scanner_added",
         "scanner_removed",
+        "firewall_changed",
         NULL,
 };
 /* clang-format on */
@@ -217,13 +221,33 @@ static const struct field_desc port_fields[] = {
         INT(struct report_port, port, FIELD_REQUIRED, 0, U16),
         STR(struct report_port, address, ANY),
         STR(struct report_port, program, ANY),
+        STR(struct report_port, family, ONE_OF(families)),
+        BOOL(struct report_port, reachable),
 };
 OBJECT_DESC(report_port_desc, "port", NULL, "A listening socket.", struct report_port, port_fields);
 
+static const struct field_desc fw_chain_fields[] = {
+        STR(struct report_fw_chain, family, NEED_ONE_OF(fw_families)),
+        STR(struct report_fw_chain, table, ANY),
+        STR(struct report_fw_chain, name, NEED),
+        INT(struct report_fw_chain, priority, 0, INT32_MIN, I32),
+        STR(struct report_fw_chain, policy, ONE_OF(policies)),
+        INT(struct report_fw_chain, rules, 0, 0, BIG),
+};
+OBJECT_DESC(report_fw_chain_desc, "fw_chain", NULL,
+            "A chain on the input hook: its policy is the inbound default unless a rule decides.",
+            struct report_fw_chain, fw_chain_fields);
+
 static const struct field_desc firewall_fields[] = {
         STR(struct report_firewall, backend, ONE_OF(backends)),
+        STR(struct report_firewall, frontend, ONE_OF(frontends)),
         BOOL(struct report_firewall, active),
         STR(struct report_firewall, default_inbound, ONE_OF(policies)),
+        BOOL(struct report_firewall, established_accepted),
+        INT(struct report_firewall, tables, 0, 0, BIG),
+        INT(struct report_firewall, chains, 0, 0, BIG),
+        INT(struct report_firewall, rules, 0, 0, BIG),
+        ARR(struct report_firewall, input_chains, report_fw_chain_desc),
         ARR(struct report_firewall, open_ports, report_port_desc),
 };
 OBJECT_DESC(report_firewall_desc, "firewall", NULL, "The host firewall, from the kernel's ruleset.",
@@ -326,11 +350,15 @@ static const struct field_desc event_fields[] = {
         OBJ(struct report_event, finding, report_finding_desc, 0),
         OBJ(struct report_event, printer, report_printer_desc, 0),
         OBJ(struct report_event, scanner, report_scanner_desc, 0),
+        OBJ(struct report_event, firewall, report_firewall_desc, 0),
+        STRS(struct report_event, changes, FORMAT_NONE),
         INT(struct report_event, dropped, 0, 1, BIG),
 };
 OBJECT_DESC(report_event_desc, "event", "event", "Something that happened between snapshots.",
             struct report_event, event_fields);
 
+/* one per line, as it grows */
+/* clang-format off */
 const struct object_desc *const model_all_descs[] = {
         &report_desc,
         &report_event_desc,
@@ -345,6 +373,7 @@ const struct object_desc *const model_all_descs[] = {
         &report_antivirus_desc,
         &report_firewall_desc,
         &report_port_desc,
+        &report_fw_chain_desc,
         &report_account_desc,
         &report_session_desc,
         &report_lookup_desc,
@@ -352,3 +381,4 @@ const struct object_desc *const model_all_descs[] = {
         &report_missing_desc,
         NULL,
 };
+/* clang-format on */

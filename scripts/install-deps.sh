@@ -8,7 +8,7 @@ build_pkgs=(
 	build-essential pkg-config
 	libudev-dev libjansson-dev libcurl4-gnutls-dev libsystemd-dev
 	libmicrohttpd-dev libgnutls28-dev libsqlite3-dev libpq-dev libinih-dev
-	libcap-ng-dev libcups2-dev libsane-dev
+	libcap-ng-dev libcups2-dev libsane-dev libnftnl-dev libmnl-dev
 )
 run_pkgs=(
 	openssl curl python3
@@ -20,6 +20,7 @@ test_pkgs=(
 	util-linux curl openssl postgresql sqlite3 valgrind
 	debhelper dpkg-dev binutils iproute2 systemd
 	cups-daemon cups-client sane-utils libsane1
+	nftables iptables ufw socat
 )
 bench_pkgs=(
 	usbutils time hyperfine wrk usbguard opensnitch
