@@ -9,6 +9,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "processes.h"
+
 static const char *const source_names[PRIVILEGED_SOURCE_MAX] = {
         [PRIVILEGED_FILE] = "file",
         [PRIVILEGED_DIR_LIST] = "dir-list",
@@ -131,9 +133,10 @@ int privileged_produce(enum privileged_source s, const char *arg) {
                 return arg ? open_file(arg) : -EINVAL;
         case PRIVILEGED_DIR_LIST:
                 return arg ? list_dir(arg) : -EINVAL;
+        case PRIVILEGED_PROCESSES:
+                return arg ? -EINVAL : processes_produce();
         case PRIVILEGED_NFT_RULESET:
         case PRIVILEGED_IPTABLES:
-        case PRIVILEGED_PROCESSES:
                 return -EOPNOTSUPP; /* no producer yet */
         case PRIVILEGED_SOURCE_MAX:
                 break;

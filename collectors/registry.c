@@ -3,12 +3,14 @@
 
 #include "collector.h"
 
+extern const struct collector collector_antivirus;
 extern const struct collector collector_system;
 extern const struct collector collector_usb;
 
 const struct collector *const collectors[] = {
         &collector_system,
         &collector_usb,
+        &collector_antivirus,
         NULL,
 };
 

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# A real clamd on a database the test built (version 27000, 2 days old): the agent names
+# ClamAV, installed and running, clamd's process by its executable, the signature version and
+# build time from the database header and clamd's own VERSION answer. Then clamd stopped: not
+# running, the signatures still read. Then a database 10 days old: its age says so.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib-antivirus.sh"
+
+age=$((2 * 86400 + 3600))
+av_db 27000 "$age"
+stime=$(head -c 512 "$TMP/db/daily.cud" | cut -d: -f9 | tr -d ' ')
+built=$(date -u -d "@$stime" +%Y-%m-%dT%H:%M:%S)
+engine=$(/usr/sbin/clamd --version | awk '{print $2}')
+
+av_ns '
+clamd_start
+echo "$(cat "$TMP/clamd.pid")" >"$TMP/pid"
+"$AGENT" inventory --only antivirus --format json >"$TMP/running.json"
+"$AGENT" inventory --only antivirus >"$TMP/running.txt"
+clamd_stop
+"$AGENT" inventory --only antivirus --format json >"$TMP/stopped.json"
+'
+validate "$TMP/running.json" "$TMP/stopped.json"
+pid=$(cat "$TMP/pid")
+r="$TMP/running.json"
+[ "$(jget "$r" '"antivirus" in d["collectors"]')" = True ] || fail "collector did not run: $(cat "$r")"
+[ "$(av_get "$r" clamav '(a["product"], a["installed"], a["running"], a["managed"], a["profile_verified"])')" = \
+	"('ClamAV', True, True, False, True)" ] || fail "healthy: $(av_get "$r" clamav a)"
+[ "$(av_get "$r" clamav 'a["signature_version"]')" = 27000 ] || fail "signature version: $(av_get "$r" clamav a)"
+[ "$(av_get "$r" clamav 'a["signature_time"][:19]')" = "$built" ] || fail "signature time: $(av_get "$r" clamav a)"
+[ "$(av_get "$r" clamav 'a["signature_age_days"]')" = 2 ] || fail "signature age"
+[ "$(av_get "$r" clamav 'a["daemon_answer"]')" = "ClamAV $engine/27000/$(LC_ALL=C date -d "@$stime" '+%a %b %e %H:%M:%S %Y')" ] ||
+	fail "clamd's answer: $(av_get "$r" clamav 'a.get("daemon_answer")')"
+[ "$(av_get "$r" clamav 'a["engine_version"]')" = "$engine" ] || fail "engine version"
+[ "$(av_get "$r" clamav '[(p["pid"], p["exe"], p["role"]) for p in a["processes"]]')" = \
+	"[($pid, '/usr/sbin/clamd', 'daemon')]" ] || fail "clamd's process: $(av_get "$r" clamav a["processes"])"
+[ "$(av_get "$r" clamav '[(x["name"], x["version"], x["signatures"]) for x in a["databases"]]')" = \
+	"[('daily.cud', '27000', 1)]" ] || fail "databases: $(av_get "$r" clamav a["databases"])"
+# no systemd here: the units' state is not known, which is a fact, not an error
+[ "$(av_get "$r" clamav 'sorted(set(u["state"] for u in a["units"]))')" = "['unknown']" ] || fail units
+[ "$(jget "$r" '[m for m in d.get("missing", []) if m["fact"].startswith("antivirus[")]')" = "[]" ] ||
+	fail "missing facts: $(jget "$r" 'd["missing"]')"
+grep -q ClamAV "$TMP/running.txt" || fail "the table does not name ClamAV"
+
+s="$TMP/stopped.json"
+[ "$(av_get "$s" clamav '(a["installed"], a["running"], a["signature_version"], "daemon_answer" in a, "processes" in a)')" = \
+	"(True, False, '27000', False, False)" ] || fail "stopped: $(av_get "$s" clamav a)"
+[ "$(jget "$s" '[m for m in d.get("missing", []) if m["fact"].startswith("antivirus[")]')" = "[]" ] ||
+	fail "a stopped clamd is a fact, not a missing one: $(jget "$s" 'd["missing"]')"
+
+# stale: a database 10 days old (and main.cud older still: the newest counts)
+rm -f "$TMP/db/"*
+av_db 27001 $((10 * 86400 + 600))
+av_db 62 $((400 * 86400)) main.cud
+av_ns 'clamd_start; "$AGENT" inventory --only antivirus --format json >"$TMP/stale.json"'
+validate "$TMP/stale.json"
+[ "$(av_get "$TMP/stale.json" clamav '(a["running"], a["signature_version"], a["signature_age_days"])')" = \
+	"(True, '27001', 10)" ] || fail "stale: $(av_get "$TMP/stale.json" clamav a)"
+[ "$(av_get "$TMP/stale.json" clamav 'sorted(x["name"] for x in a["databases"])')" = "['daily.cud', 'main.cud']" ] ||
+	fail "stale databases"
+echo "clamav ok"
