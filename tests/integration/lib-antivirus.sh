@@ -50,6 +50,7 @@ clamd_start() {
 	echo "clamd did not start:" >&2; cat "$TMP/clamd.out" >&2; return 1
 }
 clamd_stop() {
+	[ -e "$TMP/clamd.pid" ] || return 0
 	kill "$(cat "$TMP/clamd.pid")" 2>/dev/null || true
 	while kill -0 "$(cat "$TMP/clamd.pid")" 2>/dev/null; do sleep 0.05; done
 }
