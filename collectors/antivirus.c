@@ -56,14 +56,14 @@ int av_profiles_load_all(struct av_profiles *p, struct report *missing) {
 }
 
 /* Every profile's product that is present, in the profiles' order. */
-static int probe_all(const struct av_profiles *profiles, const struct av_table *t,
-                     enum av_depth depth, struct report *r) {
+static int probe_all(struct collector_ctx *ctx, const struct av_profiles *profiles,
+                     const struct av_table *t, enum av_depth depth, struct report *r) {
         for (size_t i = 0; i < profiles->n; i++) {
                 struct report_antivirus a;
                 bool present;
                 int e;
                 model_init(&report_antivirus_desc, &a);
-                e = av_probe(&profiles->v[i], t, depth, r, &a, &present);
+                e = av_probe(ctx, &profiles->v[i], t, depth, r, &a, &present);
                 if (e == 0 && present) {
                         struct report_antivirus *slot =
                                 ARRAY_APPEND(r->antivirus, r->n_antivirus, REPORT_MAX_LIST);
@@ -105,7 +105,7 @@ static int antivirus_snapshot(struct collector_ctx *ctx, struct report *r) {
         if (e == 0)
                 e = load_table(ctx, &t, r);
         if (e == 0)
-                e = probe_all(&profiles, &t, AV_PROBE_FULL, r);
+                e = probe_all(ctx, &profiles, &t, AV_PROBE_FULL, r);
         av_table_free(&t);
         av_profiles_free(&profiles);
         return e;
@@ -168,7 +168,7 @@ static int watch_tick(struct loop_source *s, uint64_t now, void *userdata) {
         report_init(&cur);
         e = av_table_load(w->ctx, &t);
         if (e == 0)
-                e = probe_all(&w->profiles, &t, AV_PROBE_QUICK, &cur);
+                e = probe_all(w->ctx, &w->profiles, &t, AV_PROBE_QUICK, &cur);
         av_table_free(&t);
         if (e == 0) {
                 for (size_t i = 0; i < cur.n_antivirus; i++)
@@ -216,7 +216,7 @@ static int antivirus_init(struct collector_ctx *ctx) {
         e = av_profiles_load_all(&w->profiles, NULL);
         /* the baseline: what is there when watching starts is no event */
         if (e == 0 && av_table_load(ctx, &t) == 0)
-                e = probe_all(&w->profiles, &t, AV_PROBE_QUICK, &w->last);
+                e = probe_all(ctx, &w->profiles, &t, AV_PROBE_QUICK, &w->last);
         av_table_free(&t);
         if (e == 0)
                 e = collector_add_timer(ctx, AV_WATCH_USEC, watch_tick, w, &w->timer);

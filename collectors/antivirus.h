@@ -43,15 +43,16 @@ enum av_depth {
 /* The facts of product p into ret (report_antivirus initialised by the caller). *present is
  * false when the product is neither installed nor running (ret then says nothing). Facts that
  * cannot be read go to missing (may be NULL). 0 or -ENOMEM. */
-int av_probe(const struct av_profile *p, const struct av_table *t, enum av_depth depth,
-             struct report *missing, struct report_antivirus *ret, bool *present);
+int av_probe(struct collector_ctx *ctx, const struct av_profile *p, const struct av_table *t,
+             enum av_depth depth, struct report *missing, struct report_antivirus *ret,
+             bool *present);
 
 /* SHA-256 of the file at path (at most AV_HASH_MAX bytes). 0 or -errno. */
 int av_sha256_file(const char *path, uint8_t out[32]);
 
 /* The ClamAV parts of a probe (antivirus_clamav.c): databases, clamd, freshclam's log. */
-int av_clamav_probe(const struct av_profile *p, enum av_depth depth, struct report *missing,
-                    struct report_antivirus *ret);
+int av_clamav_probe(struct collector_ctx *ctx, const struct av_profile *p, enum av_depth depth,
+                    struct report *missing, struct report_antivirus *ret);
 
 /* Load the shipped profiles and the overrides into p; a file that cannot be used is named in
  * missing. 0 or -ENOMEM. */

@@ -5,10 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "antivirus.h"
 #include "antivirus_clamd.h"
 #include "antivirus_cvd.h"
+#include "antivirus_freshclam.h"
 #include "array.h"
 #include "fileio.h"
 #include "text.h"
@@ -123,8 +125,45 @@ static int ask_clamd(const struct av_profile *p, const struct clamd_conf *conf,
         return ret->engine_version ? 0 : -ENOMEM;
 }
 
-int av_clamav_probe(const struct av_profile *p, enum av_depth depth, struct report *missing,
-                    struct report_antivirus *ret) {
+/* The last update run in the updater's log, read through the privileged side: Debian keeps
+ * freshclam.log mode 640, clamav:adm. */
+static int read_update_log(struct collector_ctx *ctx, const struct av_profile *p,
+                           struct report *missing, struct report_antivirus *ret) {
+        int fd = collector_privileged_fd(ctx, PRIVILEGED_FILE, p->update_log_path), r;
+        enum freshclam_result result = FRESHCLAM_UNKNOWN;
+        char *buf = NULL, reason[600];
+        int64_t started = 0;
+        size_t len = 0;
+
+        if (fd == -ENOENT)
+                return 0; /* no log: freshclam never ran, which signature_age shows */
+        if (fd < 0) {
+                snprintf(reason, sizeof(reason), "%s: %s", p->update_log_path, strerror(-fd));
+                return missing_fact(missing, p, "last_update_result", reason);
+        }
+        r = freshclam_read_tail(fd, &buf, &len);
+        close(fd);
+        if (r == -ENOMEM)
+                return r;
+        if (r == 0)
+                r = freshclam_log_parse(buf, len, &result, &started);
+        free(buf);
+        if (r < 0)
+                return missing_fact(missing, p, "last_update_result",
+                                    r == -ENOENT ? "no update run in the updater's log"
+                                                 : strerror(-r));
+        ret->last_update_time = epoch_rfc3339(started);
+        if (!ret->last_update_time)
+                return -ENOMEM;
+        if (result == FRESHCLAM_UNKNOWN)
+                return missing_fact(missing, p, "last_update_result",
+                                    "the last update run has no result in the log (yet)");
+        ret->last_update_result = strdup(freshclam_result_to_string(result));
+        return ret->last_update_result ? 0 : -ENOMEM;
+}
+
+int av_clamav_probe(struct collector_ctx *ctx, const struct av_profile *p, enum av_depth depth,
+                    struct report *missing, struct report_antivirus *ret) {
         struct clamd_conf conf = {0};
         const char *dir = p->signatures_dir;
         char *buf = NULL, reason[600];
@@ -151,8 +190,11 @@ int av_clamav_probe(const struct av_profile *p, enum av_depth depth, struct repo
                 dir = conf.database_directory;
         if (dir && (r = read_databases(p, dir, missing, ret)) < 0)
                 goto out;
-        if (depth == AV_PROBE_FULL && (conf.local_socket || conf.tcp_port))
-                r = ask_clamd(p, &conf, missing, ret);
+        if (depth == AV_PROBE_FULL && (conf.local_socket || conf.tcp_port) &&
+            (r = ask_clamd(p, &conf, missing, ret)) < 0)
+                goto out;
+        if (depth == AV_PROBE_FULL && p->update_log == AV_UPDATE_LOG_FRESHCLAM)
+                r = read_update_log(ctx, p, missing, ret);
 out:
         clamd_conf_free(&conf);
         return r;

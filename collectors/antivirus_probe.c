@@ -205,8 +205,9 @@ static int probe_units(const struct av_profile *p, struct report *missing,
         return r;
 }
 
-int av_probe(const struct av_profile *p, const struct av_table *t, enum av_depth depth,
-             struct report *missing, struct report_antivirus *ret, bool *present) {
+int av_probe(struct collector_ctx *ctx, const struct av_profile *p, const struct av_table *t,
+             enum av_depth depth, struct report *missing, struct report_antivirus *ret,
+             bool *present) {
         bool roles[AV_ROLE_MAX] = {false};
         struct stat st;
         int r;
@@ -241,7 +242,7 @@ int av_probe(const struct av_profile *p, const struct av_table *t, enum av_depth
         if (depth == AV_PROBE_FULL && (r = probe_units(p, missing, ret)) < 0)
                 return r;
         if (p->signatures == AV_SIGNATURES_CLAMAV || p->clamd_config)
-                return av_clamav_probe(p, depth, missing, ret);
+                return av_clamav_probe(ctx, p, depth, missing, ret);
         if (depth == AV_PROBE_FULL)
                 return missing_fact(missing, p, "signature_version",
                                     "the profile names no signature source this agent reads");

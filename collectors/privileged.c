@@ -25,6 +25,8 @@ static const char *const allowed_files[] = {
         "/etc/gshadow",  /* group administrators */
         "/etc/sudoers",  /* who is an administrator */
         "/var/log/btmp", /* failed logins */
+        /* ClamAV's last signature update and its result (Debian: mode 640, clamav:adm) */
+        "/var/log/clamav/freshclam.log",
         NULL,
 };
 /* Directories whose entries are listed, and whose regular files (one level) may be opened. */

@@ -11,6 +11,9 @@ av_db 27000 "$age"
 stime=$(head -c 512 "$TMP/db/daily.cud" | cut -d: -f9 | tr -d ' ')
 built=$(date -u -d "@$stime" +%Y-%m-%dT%H:%M:%S)
 engine=$(/usr/sbin/clamd --version | awk '{print $2}')
+freshclam_log 7200 "daily.cud updated (version: 27000, sigs: 1, f-level: 90, builder: counterguard-test)" \
+	"main.cvd database is up-to-date (version: 62, sigs: 1, f-level: 90, builder: sigmgr)"
+updated=$(date -u -d "@$(($(date +%s) - 7200))" +%Y-%m-%dT%H:%M)
 
 av_ns '
 clamd_start
@@ -40,6 +43,8 @@ r="$TMP/running.json"
 [ "$(av_get "$r" clamav 'sorted(set(u["state"] for u in a["units"]))')" = "['unknown']" ] || fail units
 [ "$(jget "$r" '[m for m in d.get("missing", []) if m["fact"].startswith("antivirus[")]')" = "[]" ] ||
 	fail "missing facts: $(jget "$r" 'd["missing"]')"
+[ "$(av_get "$r" clamav '(a["last_update_result"], a["last_update_time"][:16])')" = "('updated', '$updated')" ] ||
+	fail "last update: $(av_get "$r" clamav a)"
 grep -q ClamAV "$TMP/running.txt" || fail "the table does not name ClamAV"
 
 s="$TMP/stopped.json"
@@ -52,10 +57,13 @@ s="$TMP/stopped.json"
 rm -f "$TMP/db/"*
 av_db 27001 $((10 * 86400 + 600))
 av_db 62 $((400 * 86400)) main.cud
+freshclam_log 3600 "WARNING: Can't download daily.cvd from https://database.clamav.net/daily.cvd" \
+	"ERROR: Update failed for database: daily"
 av_ns 'clamd_start; "$AGENT" inventory --only antivirus --format json >"$TMP/stale.json"'
 validate "$TMP/stale.json"
 [ "$(av_get "$TMP/stale.json" clamav '(a["running"], a["signature_version"], a["signature_age_days"])')" = \
 	"(True, '27001', 10)" ] || fail "stale: $(av_get "$TMP/stale.json" clamav a)"
 [ "$(av_get "$TMP/stale.json" clamav 'sorted(x["name"] for x in a["databases"])')" = "['daily.cud', 'main.cud']" ] ||
 	fail "stale databases"
+[ "$(av_get "$TMP/stale.json" clamav 'a["last_update_result"]')" = failed ] || fail "a failed update: $(av_get "$TMP/stale.json" clamav a)"
 echo "clamav ok"

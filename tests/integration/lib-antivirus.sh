@@ -8,7 +8,7 @@ need sigtool
 [ -x /usr/sbin/clamd ] || skip "clamd is not installed (scripts/install-deps.sh test)"
 [ "$(id -u)" -eq 0 ] || skip "mount namespaces need root"
 
-mkdir -p "$TMP/db" "$TMP/etc-up" "$TMP/etc-work" "$TMP/run"
+mkdir -p "$TMP/db" "$TMP/etc-up" "$TMP/etc-work" "$TMP/run" "$TMP/log"
 
 # av_db VERSION AGE_SECONDS [NAME]: a real unsigned database (sigtool) built AGE_SECONDS ago
 # with that version, into $TMP/db/NAME (default daily.cud). One signature: a harmless marker.
@@ -43,6 +43,8 @@ mount -t overlay overlay -o "lowerdir=/etc,upperdir=$TMP/etc-up,workdir=$TMP/etc
 mkdir -p /etc/clamav /etc/counterguard/antivirus.d /var/lib/clamav
 cp "$TMP/clamd.conf" /etc/clamav/clamd.conf
 mount --bind "$TMP/db" /var/lib/clamav
+mkdir -p /var/log/clamav
+mount --bind "$TMP/log" /var/log/clamav
 clamd_start() {
 	/usr/sbin/clamd >"$TMP/clamd.out" 2>&1 &
 	echo $! >"$TMP/clamd.pid"
@@ -56,6 +58,24 @@ clamd_stop() {
 }
 trap clamd_stop EXIT
 '"$1"
+}
+
+# freshclam_log AGO RESULT-LINE...: a freshclam.log whose last run started AGO seconds ago, the
+# lines after its start being the arguments (freshclam's own wording, with its LogTime prefix).
+# An older failed run comes first.
+freshclam_log() {
+	local t ago="$1"
+	shift
+	t=$(LC_ALL=C date -d "@$(($(date +%s) - ago))" '+%a %b %e %H:%M:%S %Y')
+	{
+		echo "--------------------------------------"
+		echo "Mon Nov 30 10:00:00 2026 -> ClamAV update process started at Mon Nov 30 10:00:00 2026"
+		echo "Mon Nov 30 10:00:01 2026 -> WARNING: Can't download daily.cvd from https://database.clamav.net/daily.cvd"
+		echo "Mon Nov 30 10:00:02 2026 -> ERROR: Update failed for database: daily"
+		echo "--------------------------------------"
+		echo "$t -> ClamAV update process started at $t"
+		for l in "$@"; do echo "$t -> $l"; done
+	} >"$TMP/log/freshclam.log"
 }
 
 # av_get FILE PROFILE PYTHON-EXPR: the expression on that product's entry `a` (None: absent)

@@ -6,10 +6,12 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "antivirus_clamd.h"
 #include "antivirus_cvd.h"
+#include "antivirus_freshclam.h"
 #include "antivirus_profile.h"
 
 /* A 512-byte header: text, then space padding. */
@@ -87,6 +89,34 @@ static void test_clamd_conf(void **state) {
         assert_int_equal(line, 2);
         assert_int_equal(clamd_conf_parse("DatabaseDirectory relative\n", 27, &c, &line), -EBADMSG);
         assert_int_equal(line, 1);
+}
+
+static void test_freshclam_log(void **state) {
+        static const char log[] =
+                "Mon Nov 30 10:00:00 2026 -> ClamAV update process started at Mon Nov 30 10:00:00 "
+                "2026\nMon Nov 30 10:00:02 2026 -> ERROR: Update failed for database: daily\n"
+                "-----\nTue Dec  1 08:00:00 2026 -> ClamAV update process started at Tue Dec  1 "
+                "08:00:00 2026\nTue Dec  1 08:00:01 2026 -> daily.cld database is up-to-date "
+                "(version: 27000, sigs: 1, f-level: 90, builder: x)\n";
+        static const char plain[] = "ClamAV update process started at Tue Dec  1 08:00:00 2026\n"
+                                    "main.cvd updated (version: 62)\n";
+        enum freshclam_result r;
+        int64_t t;
+
+        (void)state;
+        setenv("TZ", "UTC", 1);
+        assert_int_equal(freshclam_log_parse(log, strlen(log), &r, &t), 0);
+        assert_int_equal(r, FRESHCLAM_UP_TO_DATE);
+        assert_int_equal(t, 1796112000); /* 2026-12-01T08:00:00Z */
+        /* without LogTime, and the first run alone: it failed */
+        assert_int_equal(freshclam_log_parse(log, 128, &r, &t), 0);
+        assert_int_equal(r, FRESHCLAM_FAILED);
+        assert_int_equal(freshclam_log_parse(plain, strlen(plain), &r, &t), 0);
+        assert_int_equal(r, FRESHCLAM_UPDATED);
+        assert_int_equal(freshclam_log_parse("ClamAV update process started at x\n", 35, &r, &t),
+                         -ENOENT);
+        assert_int_equal(freshclam_log_parse("", 0, &r, &t), -ENOENT);
+        assert_string_equal(freshclam_result_to_string(FRESHCLAM_FAILED), "failed");
 }
 
 static int parse(struct av_profiles *p, const char *text, char error[AV_ERROR_MAX]) {
@@ -195,6 +225,7 @@ int main(void) {
                 cmocka_unit_test(test_profiles),
                 cmocka_unit_test(test_profile_errors),
                 cmocka_unit_test(test_shipped),
+                cmocka_unit_test(test_freshclam_log),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
