@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # A real clamd on a database the test built (version 27000, 2 days old): the agent names
 # ClamAV, installed and running, clamd's process by its executable, the signature version and
-# build time from the database header and clamd's own VERSION answer. Then clamd stopped: not
-# running, the signatures still read. Then a database 10 days old: its age says so.
+# build time from the database header and clamd's own VERSION answer, freshclam's last run.
+# Then clamd stopped: not running, the signatures still read. Then a database 10 days old and
+# a failed update: their age and result say so. Then ClamAV absent (its files hidden): no
+# antivirus, which is a fact, not a missing one.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib-antivirus.sh"
 
@@ -66,4 +68,12 @@ validate "$TMP/stale.json"
 [ "$(av_get "$TMP/stale.json" clamav 'sorted(x["name"] for x in a["databases"])')" = "['daily.cud', 'main.cud']" ] ||
 	fail "stale databases"
 [ "$(av_get "$TMP/stale.json" clamav 'a["last_update_result"]')" = failed ] || fail "a failed update: $(av_get "$TMP/stale.json" clamav a)"
+# absent: ClamAV's programs, configuration and databases hidden under empty tmpfs mounts
+av_ns '
+for d in /etc/clamav /var/lib/clamav /usr/sbin /usr/bin; do mount -t tmpfs tmpfs "$d"; done
+"$AGENT" inventory --only antivirus --format json >"$TMP/absent.json"
+'
+validate "$TMP/absent.json"
+[ "$(jget "$TMP/absent.json" '("antivirus" in d["collectors"], d.get("antivirus"), [m for m in d.get("missing", []) if m["fact"] != "antivirus.processes"])')" = \
+	"(True, None, [])" ] || fail "absent: $(cat "$TMP/absent.json")"
 echo "clamav ok"

@@ -17,7 +17,9 @@ start /opt/kaspersky/kesl/libexec/kesl
 start /opt/kaspersky/klnagent64/sbin/klnagent
 start /opt/eset/eea/sbin/startd
 start /opt/eset/eea/lib/oaeventd
-# named clamd, not clamd: ClamAV is installed here but does not run
+# ClamAV: clamonacc (a harmless stand-in at its path) is real-time protection
+cp /bin/sleep "$TMP/onacc"; mount --bind "$TMP/onacc" /usr/sbin/clamonacc; /usr/sbin/clamonacc 60 &
+# named clamd, not clamd: ClamAV is installed here but its daemon does not run
 mkdir -p "$TMP/fake"; cp /bin/sleep "$TMP/fake/clamd"; "$TMP/fake/clamd" 60 &
 sleep 0.2
 "$AGENT" inventory --only antivirus --format json >"$TMP/av.json"
@@ -54,7 +56,8 @@ a="$TMP/av.json"
 # best knowledge: the signature facts are named missing, not invented
 [ "$(jget "$a" '[m["reason"] for m in d["missing"] if m["fact"] == "antivirus[kesl].signature_version"]')" = \
 	"['the profile names no signature source this agent reads']" ] || fail "KESL signatures: $(jget "$a" 'd["missing"]')"
-[ "$(av_get "$a" clamav '(a["installed"], a["running"], "processes" in a)')" = "(True, False, False)" ] ||
+[ "$(av_get "$a" clamav '(a["installed"], a["running"], a["realtime"], [(p["exe"], p["role"]) for p in a["processes"]])')" = \
+	"(True, False, True, [('/usr/sbin/clamonacc', 'realtime')])" ] ||
 	fail "a process named clamd counted as ClamAV: $(av_get "$a" clamav a)"
 [ "$(av_get "$a" sophos a)" = None ] || fail "Sophos reported without being there"
 grep -q "Kaspersky Endpoint Security" "$TMP/av.txt" || fail "table: KESL"

@@ -55,6 +55,7 @@ clamd_stop() {
 	[ -e "$TMP/clamd.pid" ] || return 0
 	kill "$(cat "$TMP/clamd.pid")" 2>/dev/null || true
 	while kill -0 "$(cat "$TMP/clamd.pid")" 2>/dev/null; do sleep 0.05; done
+	rm -f "$TMP/clamd.pid"
 }
 trap clamd_stop EXIT
 '"$1"
