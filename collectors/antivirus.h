@@ -47,6 +47,10 @@ int av_probe(struct collector_ctx *ctx, const struct av_profile *p, const struct
              enum av_depth depth, struct report *missing, struct report_antivirus *ret,
              bool *present);
 
+/* "antivirus[ID].FACT" in missing (which may be NULL: nothing kept), with reason. 0 or -ENOMEM. */
+int av_missing(struct report *missing, const struct av_profile *p, const char *fact,
+               const char *reason);
+
 /* SHA-256 of the file at path (at most AV_HASH_MAX bytes). 0 or -errno. */
 int av_sha256_file(const char *path, uint8_t out[32]);
 

@@ -15,16 +15,6 @@
 #include "fileio.h"
 #include "text.h"
 
-static int missing_fact(struct report *missing, const struct av_profile *p, const char *fact,
-                        const char *reason) {
-        char name[160];
-
-        if (!missing)
-                return 0;
-        snprintf(name, sizeof(name), "antivirus[%s].%s", p->id, fact);
-        return report_add_missing(missing, name, reason);
-}
-
 static char *epoch_rfc3339(int64_t t) {
         struct tm tm;
         time_t tt = (time_t)t;
@@ -55,7 +45,7 @@ static int read_databases(const struct av_profile *p, const char *dir, struct re
                         snprintf(name, sizeof(name), "%s.%s", bases[b], exts[x]);
                         if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, name) >=
                             sizeof(path))
-                                return missing_fact(missing, p, "databases", "path too long");
+                                return av_missing(missing, p, "databases", "path too long");
                         r = cvd_header_read(path, &h);
                         if (r == -ENOENT)
                                 continue;
@@ -63,7 +53,7 @@ static int read_databases(const struct av_profile *p, const char *dir, struct re
                                 snprintf(reason, sizeof(reason), "%s: %s", name,
                                          r == -EBADMSG ? "not a ClamAV database header"
                                                        : strerror(-r));
-                                r = missing_fact(missing, p, "databases", reason);
+                                r = av_missing(missing, p, "databases", reason);
                                 if (r < 0)
                                         return r;
                                 continue;
@@ -85,9 +75,9 @@ static int read_databases(const struct av_profile *p, const char *dir, struct re
                 }
         }
         if (newest == INT64_MIN)
-                return missing_fact(missing, p, "signature_version",
-                                    ret->n_databases ? "no database header has a usable date"
-                                                     : "no ClamAV database in the directory");
+                return av_missing(missing, p, "signature_version",
+                                  ret->n_databases ? "no database header has a usable date"
+                                                   : "no ClamAV database in the directory");
         if (asprintf(&ret->signature_version, "%llu", (unsigned long long)newest_version) < 0)
                 return -ENOMEM;
         ret->signature_time = epoch_rfc3339(newest);
@@ -113,14 +103,14 @@ static int ask_clamd(const struct av_profile *p, const struct clamd_conf *conf,
         if (r < 0) {
                 snprintf(reason, sizeof(reason), "clamd did not answer VERSION: %s",
                          r == -ETIMEDOUT ? "no answer within 2000 ms" : strerror(-r));
-                return missing_fact(missing, p, "daemon_answer", reason);
+                return av_missing(missing, p, "daemon_answer", reason);
         }
         ret->daemon_answer = text_sanitize(answer, strlen(answer), CLAMD_ANSWER_MAX);
         if (!ret->daemon_answer)
                 return -ENOMEM;
         if (clamd_version_parse(answer, strlen(answer), &v) < 0)
-                return missing_fact(missing, p, "engine_version",
-                                    "clamd's answer to VERSION is not 'ClamAV X/DB/DATE'");
+                return av_missing(missing, p, "engine_version",
+                                  "clamd's answer to VERSION is not 'ClamAV X/DB/DATE'");
         ret->engine_version = strdup(v.engine);
         return ret->engine_version ? 0 : -ENOMEM;
 }
@@ -139,7 +129,7 @@ static int read_update_log(struct collector_ctx *ctx, const struct av_profile *p
                 return 0; /* no log: freshclam never ran, which signature_age shows */
         if (fd < 0) {
                 snprintf(reason, sizeof(reason), "%s: %s", p->update_log_path, strerror(-fd));
-                return missing_fact(missing, p, "last_update_result", reason);
+                return av_missing(missing, p, "last_update_result", reason);
         }
         r = freshclam_read_tail(fd, &buf, &len);
         close(fd);
@@ -149,15 +139,15 @@ static int read_update_log(struct collector_ctx *ctx, const struct av_profile *p
                 r = freshclam_log_parse(buf, len, &result, &started);
         free(buf);
         if (r < 0)
-                return missing_fact(missing, p, "last_update_result",
-                                    r == -ENOENT ? "no update run in the updater's log"
-                                                 : strerror(-r));
+                return av_missing(missing, p, "last_update_result",
+                                  r == -ENOENT ? "no update run in the updater's log"
+                                               : strerror(-r));
         ret->last_update_time = epoch_rfc3339(started);
         if (!ret->last_update_time)
                 return -ENOMEM;
         if (result == FRESHCLAM_UNKNOWN)
-                return missing_fact(missing, p, "last_update_result",
-                                    "the last update run has no result in the log (yet)");
+                return av_missing(missing, p, "last_update_result",
+                                  "the last update run has no result in the log (yet)");
         ret->last_update_result = strdup(freshclam_result_to_string(result));
         return ret->last_update_result ? 0 : -ENOMEM;
 }
@@ -175,11 +165,11 @@ int av_clamav_probe(struct collector_ctx *ctx, const struct av_profile *p, enum 
                 if (r == 0 && (r = clamd_conf_parse(buf, len, &conf, &line)) == -EBADMSG) {
                         snprintf(reason, sizeof(reason), "%s:%zu: a value clamd would refuse",
                                  p->clamd_config, line);
-                        r = missing_fact(missing, p, "clamd_config", reason);
+                        r = av_missing(missing, p, "clamd_config", reason);
                 } else if (r < 0 && r != -ENOMEM) {
                         snprintf(reason, sizeof(reason), "%s: %s", p->clamd_config, strerror(-r));
                         /* no clamd.conf: clamd is not installed; nothing to ask */
-                        r = r == -ENOENT ? 0 : missing_fact(missing, p, "clamd_config", reason);
+                        r = r == -ENOENT ? 0 : av_missing(missing, p, "clamd_config", reason);
                 }
                 free(buf);
                 if (r < 0)

@@ -123,8 +123,8 @@ static int add_process(struct report_antivirus *ret, const struct av_process *p,
         return rp->exe && rp->role ? 0 : -ENOMEM;
 }
 
-static int missing_fact(struct report *missing, const struct av_profile *p, const char *fact,
-                        const char *reason) {
+int av_missing(struct report *missing, const struct av_profile *p, const char *fact,
+               const char *reason) {
         char name[160];
 
         if (!missing)
@@ -155,7 +155,7 @@ static int match_processes(const struct av_profile *p, const struct av_table *t,
                                         return r;
                                 sha = r < 0 ? REPORT_UNKNOWN : memcmp(sum, e->sha256, 32) == 0;
                                 if (r < 0 &&
-                                    (r = missing_fact(missing, p, "sha256", strerror(-r))) < 0)
+                                    (r = av_missing(missing, p, "sha256", strerror(-r))) < 0)
                                         return r;
                         }
                         r = add_process(ret, &t->v[j], e, sha);
@@ -193,7 +193,7 @@ static int probe_units(const struct av_profile *p, struct report *missing,
                         int e = av_unit_state(&bus, p->units[i], state);
                         if (e < 0) {
                                 snprintf(state, sizeof(state), "unknown");
-                                r = missing_fact(missing, p, "units", strerror(-e));
+                                r = av_missing(missing, p, "units", strerror(-e));
                         }
                 }
                 u->name = strdup(p->units[i]);
@@ -244,7 +244,7 @@ int av_probe(struct collector_ctx *ctx, const struct av_profile *p, const struct
         if (p->signatures == AV_SIGNATURES_CLAMAV || p->clamd_config)
                 return av_clamav_probe(ctx, p, depth, missing, ret);
         if (depth == AV_PROBE_FULL)
-                return missing_fact(missing, p, "signature_version",
-                                    "the profile names no signature source this agent reads");
+                return av_missing(missing, p, "signature_version",
+                                  "the profile names no signature source this agent reads");
         return 0;
 }

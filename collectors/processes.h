@@ -6,9 +6,10 @@
  *
  *     PID UID FLAG EXE
  *
- * PID and UID are decimal; FLAG is "-" (exe read), "d" (exe read, the file was deleted or
- * replaced since the process started: the kernel's " (deleted)" is taken off EXE) or "?" (exe
- * not readable: a kernel thread, a process gone meanwhile, or no right; EXE is then the errno
+ * PID and UID are decimal (UID: the owner of /proc/PID, the process's effective user; root
+ * for a process that made itself non-dumpable); FLAG is "-" (exe read), "d" (exe read, the file was
+ * deleted or replaced since the process started: the kernel's " (deleted)" is taken off EXE) or "?"
+ * (exe not readable: a kernel thread, a process gone meanwhile, or no right; EXE is then the errno
  * name's number, "13"). EXE is the path with every byte below 0x21, 0x7f and '\' written as
  * \xNN, so a record is one line whatever a path holds. The collectors parse it with
  * processes_parse(); the network watch will read the same table. */
