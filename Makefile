@@ -73,8 +73,15 @@ include-flags-%:
 	@echo $(INC_$*)
 
 # the shipped antivirus profiles are built in (.incbin) and installed; where they are installed
+# is compiled in, and a stamp rebuilds it when DATADIR (PREFIX) changes
 $(BUILD)/collectors/antivirus_builtin.o: data/antivirus.ini
 $(BUILD)/collectors/antivirus.o: CPPFLAGS += -DCOUNTERGUARD_DATADIR='"$(DATADIR)"'
+$(BUILD)/collectors/antivirus.o: $(BUILD)/datadir.stamp
+$(BUILD)/datadir.stamp: FORCE
+	@mkdir -p $(@D)
+	@echo '$(DATADIR)' | cmp -s - $@ || echo '$(DATADIR)' >$@
+.PHONY: FORCE
+FORCE:
 
 $(BUILD)/libcommon.a: $(COMMON_OBJ)
 	@rm -f $@
