@@ -118,6 +118,7 @@ struct av_watch {
         struct av_profiles profiles;
         struct loop_source *timer;
         struct report last; /* the last quick probe: its antivirus[] */
+        bool failing;       /* the last probe failed (logged once, not every period) */
 };
 
 static const struct report_antivirus *find(const struct report *r, const char *profile) {
@@ -184,8 +185,13 @@ static int watch_tick(struct loop_source *s, uint64_t now, void *userdata) {
                 }
                 report_free(&w->last);
                 w->last = cur;
+                w->failing = false;
         } else {
-                collector_log_errno(w->ctx, LOG_LEVEL_WARN, e, "cannot probe the products");
+                if (!w->failing)
+                        collector_log_errno(w->ctx, LOG_LEVEL_WARN, e,
+                                            "cannot probe the products; retrying every %u s",
+                                            (unsigned)(AV_WATCH_USEC / 1000000));
+                w->failing = true;
                 report_free(&cur);
         }
         return loop_timer_set(s, AV_WATCH_USEC) < 0 ? -EIO : 0;
