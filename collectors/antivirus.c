@@ -82,7 +82,7 @@ static int probe_all(struct collector_ctx *ctx, const struct av_profiles *profil
 
 static int load_table(struct collector_ctx *ctx, struct av_table *t, struct report *r) {
         int e = av_table_load(ctx, t);
-        char why[96];
+        char why[160];
 
         if (e == -ENOMEM)
                 return e;
@@ -90,7 +90,10 @@ static int load_table(struct collector_ctx *ctx, struct av_table *t, struct repo
                 return report_add_missing(r, "antivirus.processes", strerror(-e));
         if (t->unreadable) {
                 snprintf(why, sizeof(why),
-                         "the executable of %zu processes not readable: no right to them",
+                         t->ptrace ? "the executable of %zu processes hidden even with "
+                                     "CAP_SYS_PTRACE (another namespace, a security module)"
+                                   : "the executable of %zu processes not readable: no "
+                                     "CAP_SYS_PTRACE, so what runs is not known",
                          t->unreadable);
                 return report_add_missing(r, "antivirus.processes", why);
         }

@@ -26,7 +26,9 @@ struct av_process {
 struct av_table {
         struct av_process *v;
         size_t n;
-        size_t unreadable; /* processes whose exe could not be read for want of rights */
+        size_t unreadable; /* processes whose exe could not be read (not kernel threads) */
+        bool ptrace;       /* the table's producer had CAP_SYS_PTRACE: what it could not read,
+                            * no right would have shown */
 };
 
 void av_table_free(struct av_table *t);

@@ -44,7 +44,7 @@ static int add_record(const struct process_record *rec, void *userdata) {
 }
 
 int av_table_parse(const char *buf, size_t len, struct av_table *t) {
-        int r = processes_parse(buf, len, add_record, t, NULL);
+        int r = processes_parse(buf, len, add_record, t, NULL, &t->ptrace);
 
         if (r < 0)
                 av_table_free(t);
@@ -205,6 +205,18 @@ static int probe_units(const struct av_profile *p, struct report *missing,
         return r;
 }
 
+/* Seen running: yes. Not seen: no, unless some processes could not be seen for want of rights
+ * (a table made without CAP_SYS_PTRACE), which leaves it unknown. A profile without such
+ * processes: unknown. */
+static int8_t role_state(const struct av_profile *p, const struct av_table *t,
+                         const bool roles[AV_ROLE_MAX], enum av_role role) {
+        if (!has_role(p, role))
+                return REPORT_UNKNOWN;
+        if (roles[role])
+                return 1;
+        return t->unreadable && !t->ptrace ? REPORT_UNKNOWN : 0;
+}
+
 int av_probe(struct collector_ctx *ctx, const struct av_profile *p, const struct av_table *t,
              enum av_depth depth, struct report *missing, struct report_antivirus *ret,
              bool *present) {
@@ -229,14 +241,10 @@ int av_probe(struct collector_ctx *ctx, const struct av_profile *p, const struct
         if (!ret->product || !ret->profile || !ret->profile_source)
                 return -ENOMEM;
         ret->profile_verified = (int8_t)p->verified;
-        if (has_role(p, AV_ROLE_DAEMON))
-                ret->running = roles[AV_ROLE_DAEMON];
-        if (has_role(p, AV_ROLE_REALTIME))
-                ret->realtime = roles[AV_ROLE_REALTIME];
-        if (p->managed >= 0)
-                ret->managed = (int8_t)p->managed;
-        else if (has_role(p, AV_ROLE_MANAGER))
-                ret->managed = roles[AV_ROLE_MANAGER];
+        ret->running = role_state(p, t, roles, AV_ROLE_DAEMON);
+        ret->realtime = role_state(p, t, roles, AV_ROLE_REALTIME);
+        ret->managed =
+                p->managed >= 0 ? (int8_t)p->managed : role_state(p, t, roles, AV_ROLE_MANAGER);
         if (ret->managed == 1 && p->managed_by && !(ret->managed_by = strdup(p->managed_by)))
                 return -ENOMEM;
         if (depth == AV_PROBE_FULL && (r = probe_units(p, missing, ret)) < 0)

@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/capability.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "privileged.h"
@@ -68,6 +70,18 @@ static bool all_digits(const char *s) {
         return true;
 }
 
+/* CAP_SYS_PTRACE in this process's effective set, asked of the kernel directly (libcap-ng
+ * keeps a process-wide state the privileged parent uses for its own changes). */
+static bool have_ptrace(void) {
+        struct __user_cap_header_struct hdr = {.version = _LINUX_CAPABILITY_VERSION_3};
+        struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
+
+        memset(data, 0, sizeof(data));
+        if (syscall(SYS_capget, &hdr, data) < 0)
+                return false;
+        return data[CAP_TO_INDEX(CAP_SYS_PTRACE)].effective & CAP_TO_MASK(CAP_SYS_PTRACE);
+}
+
 int processes_produce(void) {
         int proc_fd, fd, r = 0;
         struct dirent *e;
@@ -89,7 +103,7 @@ int processes_produce(void) {
                 r = fd < 0 ? fd : -errno;
                 goto out;
         }
-        fputs(PROCESSES_MAGIC "\n", out);
+        fputs(have_ptrace() ? PROCESSES_MAGIC " ptrace\n" : PROCESSES_MAGIC " no-ptrace\n", out);
         while ((e = readdir(d)))
                 if (all_digits(e->d_name))
                         put_record(out, proc_fd, e->d_name);
@@ -186,11 +200,27 @@ static int parse_record(const char *s, const char *end, struct process_record *r
         }
 }
 
-int processes_parse(const char *buf, size_t len, processes_fn fn, void *userdata,
-                    size_t *ret_line) {
+/* "counterguard-processes 1 ptrace" or "... no-ptrace" in [s, e) */
+static int parse_magic(const char *s, const char *e, bool *ptrace) {
+        size_t n = strlen(PROCESSES_MAGIC), k = (size_t)(e - s);
+
+        if (k < n || memcmp(s, PROCESSES_MAGIC, n) != 0)
+                return -EBADMSG;
+        if (k == n + 7 && memcmp(s + n, " ptrace", 7) == 0)
+                *ptrace = true;
+        else if (k == n + 10 && memcmp(s + n, " no-ptrace", 10) == 0)
+                *ptrace = false;
+        else
+                return -EBADMSG;
+        return 0;
+}
+
+int processes_parse(const char *buf, size_t len, processes_fn fn, void *userdata, size_t *ret_line,
+                    bool *ret_ptrace) {
         struct process_record *rec = malloc(sizeof(*rec));
         const char *p = buf, *end = buf + len;
         size_t line = 0, n = 0;
+        bool ptrace = false;
         int r = 0;
 
         if (!rec)
@@ -202,10 +232,7 @@ int processes_parse(const char *buf, size_t len, processes_fn fn, void *userdata
                 if (!nl) /* a table ends with a newline: a cut one is not a table */
                         r = -EBADMSG;
                 else if (line == 1)
-                        r = (size_t)(eol - p) == strlen(PROCESSES_MAGIC) &&
-                                            memcmp(p, PROCESSES_MAGIC, strlen(PROCESSES_MAGIC)) == 0
-                                    ? 0
-                                    : -EBADMSG;
+                        r = parse_magic(p, eol, &ptrace);
                 else if (++n > PROCESSES_MAX)
                         r = -E2BIG;
                 else if ((r = parse_record(p, eol, rec)) == 0)
@@ -216,6 +243,8 @@ int processes_parse(const char *buf, size_t len, processes_fn fn, void *userdata
                 r = -EBADMSG;
         if (r == -EBADMSG && ret_line)
                 *ret_line = line ? line : 1;
+        if (r == 0 && ret_ptrace)
+                *ret_ptrace = ptrace;
         free(rec);
         return r;
 }

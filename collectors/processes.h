@@ -2,7 +2,8 @@
  *
  * PRIVILEGED_PROCESSES is produced by processes_produce() (in the privileged parent, which
  * holds CAP_SYS_PTRACE to read the exe of another user's process) as text, one record per
- * line, after a first line "counterguard-processes 1":
+ * line, after a first line "counterguard-processes 1 ptrace" ("no-ptrace" when the producer
+ * lacked CAP_SYS_PTRACE: an unreadable exe may then be one it had no right to):
  *
  *     PID UID FLAG EXE
  *
@@ -42,8 +43,10 @@ typedef int (*processes_fn)(const struct process_record *p, void *userdata);
 
 /* Parse a table (buf, len: need not be NUL-terminated). 0, or -EBADMSG at the first line that
  * is not a record (its 1-based number in *ret_line when not NULL), or what fn returned. At
- * most PROCESSES_MAX records are passed on; more is -E2BIG. */
-int processes_parse(const char *buf, size_t len, processes_fn fn, void *userdata, size_t *ret_line);
+ * most PROCESSES_MAX records are passed on; more is -E2BIG. *ret_ptrace (when not NULL): the
+ * producer had CAP_SYS_PTRACE. */
+int processes_parse(const char *buf, size_t len, processes_fn fn, void *userdata, size_t *ret_line,
+                    bool *ret_ptrace);
 
 /* Read a whole table from fd into a malloc'ed, NUL-terminated buffer, at most
  * PROCESSES_READ_MAX bytes. 0 or -errno; -EFBIG past the cap. */

@@ -19,6 +19,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         size_t n = 0, line = 0;
 
-        (void)processes_parse((const char *)data, size, check, &n, &line);
+        bool ptrace;
+
+        (void)processes_parse((const char *)data, size, check, &n, &line, &ptrace);
         return 0;
 }

@@ -23,6 +23,7 @@ struct want {
         pid_t pid;
         struct process_record got;
         size_t n;
+        bool ptrace;
 };
 
 static int find(const struct process_record *p, void *userdata) {
@@ -44,7 +45,7 @@ static void table_of(pid_t pid, struct want *w) {
         close(fd);
         memset(w, 0, sizeof(*w));
         w->pid = pid;
-        assert_int_equal(processes_parse(buf, len, find, w, &line), 0);
+        assert_int_equal(processes_parse(buf, len, find, w, &line, &w->ptrace), 0);
         free(buf);
 }
 
@@ -110,16 +111,18 @@ static void test_odd_path_and_deleted(void **state) {
 static void test_refused(void **state) {
         static const char *const bad[] = {
                 "",
-                "counterguard-processes 2\n",
-                "counterguard-processes 1\n1 0 - /x", /* cut: no newline */
-                "counterguard-processes 1\n0 0 - /x\n",
-                "counterguard-processes 1\n1 0 - relative path\n",
-                "counterguard-processes 1\n1 0 - /x\\x00y\n",
-                "counterguard-processes 1\n1 0 - /x\\q\n",
-                "counterguard-processes 1\n1 0 - \n",
-                "counterguard-processes 1\n1 4294967296 - /x\n",
-                "counterguard-processes 1\n1 0 ? /x\n",
-                "counterguard-processes 1\n1 0 x /x\n",
+                "counterguard-processes 2 ptrace\n",
+                "counterguard-processes 1\n",
+                "counterguard-processes 1 maybe\n",
+                "counterguard-processes 1 ptrace\n1 0 - /x", /* cut: no newline */
+                "counterguard-processes 1 ptrace\n0 0 - /x\n",
+                "counterguard-processes 1 ptrace\n1 0 - relative path\n",
+                "counterguard-processes 1 ptrace\n1 0 - /x\\x00y\n",
+                "counterguard-processes 1 ptrace\n1 0 - /x\\q\n",
+                "counterguard-processes 1 ptrace\n1 0 - \n",
+                "counterguard-processes 1 ptrace\n1 4294967296 - /x\n",
+                "counterguard-processes 1 ptrace\n1 0 ? /x\n",
+                "counterguard-processes 1 ptrace\n1 0 x /x\n",
         };
         struct want w = {0};
         size_t line;
@@ -127,7 +130,7 @@ static void test_refused(void **state) {
         (void)state;
         for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
                 line = 0;
-                assert_int_equal(processes_parse(bad[i], strlen(bad[i]), find, &w, &line),
+                assert_int_equal(processes_parse(bad[i], strlen(bad[i]), find, &w, &line, NULL),
                                  -EBADMSG);
                 assert_true(line >= 1);
         }
