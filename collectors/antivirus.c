@@ -152,12 +152,14 @@ static void compare(struct av_watch *w, const struct report_antivirus *was,
                     const struct report_antivirus *now) {
         bool ran = was && was->running == 1, runs = now->running == 1;
 
-        if (ran && !runs)
+        /* stopped is seen stopped: running unknown (the table could not be read whole) is a
+         * change, not a stop */
+        if (ran && now->running == 0)
                 emit(w, "antivirus_stopped", now);
         else if (!ran && runs)
                 emit(w, "antivirus_started", now);
-        else if (!was || was->installed != now->installed || was->realtime != now->realtime ||
-                 was->managed != now->managed ||
+        else if (!was || was->running != now->running || was->installed != now->installed ||
+                 was->realtime != now->realtime || was->managed != now->managed ||
                  !same_string(was->signature_version, now->signature_version))
                 emit(w, "antivirus_changed", now);
 }
