@@ -68,6 +68,13 @@ validate "$TMP/stale.json"
 [ "$(av_get "$TMP/stale.json" clamav 'sorted(x["name"] for x in a["databases"])')" = "['daily.cud', 'main.cud']" ] ||
 	fail "stale databases"
 [ "$(av_get "$TMP/stale.json" clamav 'a["last_update_result"]')" = failed ] || fail "a failed update: $(av_get "$TMP/stale.json" clamav a)"
+# clamd on TCP (TCPSocket, TCPAddr 127.0.0.1), in its own network namespace
+sed -i 's|^LocalSocket .*|TCPSocket 3310\nTCPAddr 127.0.0.1|' "$TMP/clamd.conf"
+AV_NS_NET=1 av_ns 'clamd_start; "$AGENT" inventory --only antivirus --format json >"$TMP/tcp.json"'
+validate "$TMP/tcp.json"
+[ "$(av_get "$TMP/tcp.json" clamav '(a["running"], a["daemon_answer"].split("/")[1])')" = "(True, '27001')" ] ||
+	fail "clamd over TCP: $(av_get "$TMP/tcp.json" clamav a)"
+
 # absent: ClamAV's programs, configuration and databases hidden under empty tmpfs mounts
 av_ns '
 for d in /etc/clamav /var/lib/clamav /usr/sbin /usr/bin; do mount -t tmpfs tmpfs "$d"; done

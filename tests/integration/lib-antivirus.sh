@@ -37,8 +37,12 @@ CONF
 # script sees $AGENT, $TMP and these functions:
 #   clamd_start: /usr/sbin/clamd in the background, waits for its socket (pid in $TMP/clamd.pid)
 #   clamd_stop: kills it and waits
+# With AV_NS_NET=1 the namespace has its own network too (loopback only, up).
 av_ns() {
-	unshare --mount --propagation private env AGENT="$AGENT" TMP="$TMP" bash -euo pipefail -c '
+	local net=()
+	[ "${AV_NS_NET:-0}" = 1 ] && net=(--net)
+	unshare --mount "${net[@]}" --propagation private env AGENT="$AGENT" TMP="$TMP" NET="${AV_NS_NET:-0}" bash -euo pipefail -c '
+[ "$NET" = 1 ] && ip link set lo up
 mount -t overlay overlay -o "lowerdir=/etc,upperdir=$TMP/etc-up,workdir=$TMP/etc-work" /etc
 mkdir -p /etc/clamav /etc/counterguard/antivirus.d /var/lib/clamav
 cp "$TMP/clamd.conf" /etc/clamav/clamd.conf
@@ -48,7 +52,11 @@ mount --bind "$TMP/log" /var/log/clamav
 clamd_start() {
 	/usr/sbin/clamd >"$TMP/clamd.out" 2>&1 &
 	echo $! >"$TMP/clamd.pid"
-	for _ in $(seq 100); do [ -S "$TMP/run/clamd.ctl" ] && return 0; sleep 0.05; done
+	for _ in $(seq 100); do
+		[ -S "$TMP/run/clamd.ctl" ] && return 0
+		[ "$NET" = 1 ] && (: <>/dev/tcp/127.0.0.1/3310) 2>/dev/null && return 0
+		sleep 0.05
+	done
 	echo "clamd did not start:" >&2; cat "$TMP/clamd.out" >&2; return 1
 }
 clamd_stop() {
