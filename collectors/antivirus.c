@@ -88,12 +88,17 @@ static int load_table(struct collector_ctx *ctx, struct av_table *t, struct repo
                 return e;
         if (e < 0)
                 return report_add_missing(r, "antivirus.processes", strerror(-e));
+        if (!t->ptrace) {
+                snprintf(why, sizeof(why),
+                         "read without CAP_SYS_PTRACE (%zu executables not readable): other "
+                         "users' processes may be unseen, so what does not run is not known",
+                         t->unreadable);
+                return report_add_missing(r, "antivirus.processes", why);
+        }
         if (t->unreadable) {
                 snprintf(why, sizeof(why),
-                         t->ptrace ? "the executable of %zu processes hidden even with "
-                                     "CAP_SYS_PTRACE (another namespace, a security module)"
-                                   : "the executable of %zu processes not readable: no "
-                                     "CAP_SYS_PTRACE, so what runs is not known",
+                         "the executable of %zu processes hidden even with CAP_SYS_PTRACE "
+                         "(another namespace, a security module)",
                          t->unreadable);
                 return report_add_missing(r, "antivirus.processes", why);
         }

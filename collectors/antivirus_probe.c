@@ -205,16 +205,16 @@ static int probe_units(const struct av_profile *p, struct report *missing,
         return r;
 }
 
-/* Seen running: yes. Not seen: no, unless some processes could not be seen for want of rights
- * (a table made without CAP_SYS_PTRACE), which leaves it unknown. A profile without such
- * processes: unknown. */
+/* Seen running: yes. Not seen: no, when the table's producer could see every process (it had
+ * CAP_SYS_PTRACE); else unknown: other users' processes may be unreadable, or not even listed
+ * (systemd's ProtectProc=invisible). A profile without such processes: unknown. */
 static int8_t role_state(const struct av_profile *p, const struct av_table *t,
                          const bool roles[AV_ROLE_MAX], enum av_role role) {
         if (!has_role(p, role))
                 return REPORT_UNKNOWN;
         if (roles[role])
                 return 1;
-        return t->unreadable && !t->ptrace ? REPORT_UNKNOWN : 0;
+        return t->ptrace ? 0 : REPORT_UNKNOWN;
 }
 
 int av_probe(struct collector_ctx *ctx, const struct av_profile *p, const struct av_table *t,
