@@ -30,6 +30,7 @@ INC_collectors := -Icommon -Icollectors
 INC_agent := -Icommon -Icollectors -Iagent
 INC_server := -Icommon -Iserver
 INC_tests := -Icommon -Icollectors -Iagent
+DATADIR ?= $(PREFIX)/share/counterguard
 # the include path of a source file, by its top folder
 inc_of = $(INC_$(firstword $(subst /, ,$(1))))
 ifeq ($(SAN),1)
@@ -44,7 +45,7 @@ pc_cflags = $(shell $(PKG_CONFIG) --cflags $(filter-out cups,$(1))) \
 pc_libs = $(shell $(PKG_CONFIG) --libs $(filter-out cups,$(1))) $(if $(filter cups,$(1)),$(CUPS_LIBS))
 
 COMMON_PKGS := jansson inih
-AGENT_PKGS := libudev jansson inih sqlite3 libcurl libsystemd libcap-ng cups sane-backends libnftnl libmnl
+AGENT_PKGS := libudev jansson inih sqlite3 libcurl libsystemd libcap-ng cups sane-backends libnftnl libmnl gnutls
 TEST_PKGS := cmocka
 
 ALL_CFLAGS = $(BASE_CFLAGS) $(SAN_FLAGS) $(call pc_cflags,$(AGENT_PKGS)) $(CPPFLAGS) $(CFLAGS)
@@ -75,6 +76,17 @@ $(BUILD)/%.o: %.c
 # The include path of a folder, for the test that a wrong-way include fails.
 include-flags-%:
 	@echo $(INC_$*)
+
+# the shipped antivirus profiles are built in (.incbin) and installed; where they are installed
+# is compiled in, and a stamp rebuilds it when DATADIR (PREFIX) changes
+$(BUILD)/collectors/antivirus_builtin.o: data/antivirus.ini
+$(BUILD)/collectors/antivirus.o: CPPFLAGS += -DCOUNTERGUARD_DATADIR='"$(DATADIR)"'
+$(BUILD)/collectors/antivirus.o: $(BUILD)/datadir.stamp
+$(BUILD)/datadir.stamp: FORCE
+	@mkdir -p $(@D)
+	@echo '$(DATADIR)' | cmp -s - $@ || echo '$(DATADIR)' >$@
+.PHONY: FORCE
+FORCE:
 
 $(BUILD)/libcommon.a: $(COMMON_OBJ)
 	@rm -f $@
@@ -163,6 +175,7 @@ install: all
 	install -D -m 0755 $(BUILD)/counterguard-agent $(DESTDIR)$(BINDIR)/counterguard-agent
 	install -D -m 0644 docs/counterguard-agent.1 $(DESTDIR)$(MANDIR)/man1/counterguard-agent.1
 	install -D -m 0644 docs/agent.ini.5 $(DESTDIR)$(MANDIR)/man5/agent.ini.5
+	install -D -m 0644 data/antivirus.ini $(DESTDIR)$(DATADIR)/antivirus.ini
 	install -D -m 0644 systemd/counterguard-server.service \
 		$(DESTDIR)$(UNITDIR)/counterguard-server.service
 	install -D -m 0644 systemd/counterguard.sysusers $(DESTDIR)$(PREFIX)/lib/sysusers.d/counterguard.conf

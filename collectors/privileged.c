@@ -1,8 +1,6 @@
 /* The privileged sources: their fixed list and their producers (privileged.h). */
 #include "privileged.h"
 
-#include "firewall.h"
-
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -10,6 +8,9 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
+
+#include "firewall.h"
+#include "processes.h"
 
 static const char *const source_names[PRIVILEGED_SOURCE_MAX] = {
         [PRIVILEGED_FILE] = "file",
@@ -25,6 +26,8 @@ static const char *const allowed_files[] = {
         "/etc/gshadow",  /* group administrators */
         "/etc/sudoers",  /* who is an administrator */
         "/var/log/btmp", /* failed logins */
+        /* ClamAV's last signature update and its result (Debian: mode 640, clamav:adm) */
+        "/var/log/clamav/freshclam.log",
         NULL,
 };
 /* Directories whose entries are listed, and whose regular files (one level) may be opened. */
@@ -133,12 +136,12 @@ int privileged_produce(enum privileged_source s, const char *arg) {
                 return arg ? open_file(arg) : -EINVAL;
         case PRIVILEGED_DIR_LIST:
                 return arg ? list_dir(arg) : -EINVAL;
+        case PRIVILEGED_PROCESSES:
+                return arg ? -EINVAL : processes_produce();
         case PRIVILEGED_NFT_RULESET:
                 return firewall_nft_dump();
         case PRIVILEGED_IPTABLES:
                 return firewall_ipt_dump();
-        case PRIVILEGED_PROCESSES:
-                return -EOPNOTSUPP; /* no producer yet */
         case PRIVILEGED_SOURCE_MAX:
                 break;
         }

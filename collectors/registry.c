@@ -10,6 +10,7 @@ extern const struct collector collector_scanners;
 extern const struct collector collector_accounts;
 extern const struct collector collector_sessions;
 extern const struct collector collector_firewall;
+extern const struct collector collector_antivirus;
 
 /* one per line, whatever clang-format would pack: each collector's branch adds its own line */
 /* clang-format off */
@@ -21,6 +22,7 @@ const struct collector *const collectors[] = {
         &collector_accounts,
         &collector_sessions,
         &collector_firewall,
+        &collector_antivirus,
         NULL,
 };
 /* clang-format on */

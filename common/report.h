@@ -158,6 +158,29 @@ struct report_scanner {
         char *usb_serial;
 };
 
+/* A process of an antivirus product, recognised by its executable (/proc/PID/exe). */
+struct report_av_process {
+        int64_t pid;
+        int64_t uid;
+        char *exe;
+        char *role;          /* "daemon", "realtime", "updater", "manager" */
+        int8_t deleted;      /* its executable was replaced or removed since it started */
+        int8_t sha256_match; /* the profile pins the file's SHA-256: does the file match */
+};
+
+struct report_av_unit {
+        char *name;  /* "clamav-daemon.service" */
+        char *state; /* systemd's ActiveState, "not-found", or "unknown" without systemd */
+};
+
+/* A signature database file and what its header says. */
+struct report_av_database {
+        char *name; /* "daily.cld" */
+        char *version;
+        char *build_time; /* the header's build time (its epoch field), never the file's date */
+        int64_t signatures;
+};
+
 struct report_antivirus {
         char *product;
         int8_t installed;
@@ -167,6 +190,20 @@ struct report_antivirus {
         char *signature_version;
         char *signature_time;
         int64_t signature_age_days;
+        char *profile;            /* the profile that recognised it: "clamav" */
+        int8_t profile_verified;  /* the profile was checked against a real install */
+        char *profile_source;     /* where the profile's facts come from */
+        char *engine_version;     /* the scanning engine, as the daemon answers */
+        char *daemon_answer;      /* the daemon's own status line, as it answered */
+        char *managed_by;         /* the console the product reports to, when known */
+        char *last_update_result; /* "updated", "up-to-date", "failed", from the updater's log */
+        char *last_update_time;
+        struct report_av_process *processes;
+        size_t n_processes;
+        struct report_av_unit *units;
+        size_t n_units;
+        struct report_av_database *databases;
+        size_t n_databases;
 };
 
 struct report_port {
@@ -301,6 +338,7 @@ struct report_event {
         struct report_firewall *firewall; /* firewall_changed: the new state */
         char **changes;                   /* firewall_changed: what changed, in words */
         size_t n_changes;
+        struct report_antivirus *antivirus; /* antivirus_started, _stopped, _changed */
         int64_t dropped; /* records_dropped: how many the agent's full outbox lost */
 };
 

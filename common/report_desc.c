@@ -67,9 +67,14 @@ static const char *const events[] = {
         "scanner_added",
         "scanner_removed",
         "firewall_changed",
+        "antivirus_started",
+        "antivirus_stopped",
+        "antivirus_changed",
         NULL,
 };
 /* clang-format on */
+static const char *const av_roles[] = {"daemon", "realtime", "updater", "manager", NULL};
+static const char *const update_results[] = {"updated", "up-to-date", "failed", NULL};
 
 static const struct field_desc missing_fields[] = {
         STR(struct report_missing, fact, NEED),
@@ -203,6 +208,35 @@ OBJECT_DESC(report_scanner_desc, "scanner", NULL,
             "A scanner as SANE sees it, or a USB scanner no backend listed (no name).",
             struct report_scanner, scanner_fields);
 
+static const struct field_desc av_process_fields[] = {
+        INT(struct report_av_process, pid, FIELD_REQUIRED, 1, I32),
+        INT(struct report_av_process, uid, 0, 0, UINT32_MAX),
+        STR(struct report_av_process, exe, NEED),
+        STR(struct report_av_process, role, NEED_ONE_OF(av_roles)),
+        BOOL(struct report_av_process, deleted),
+        BOOL(struct report_av_process, sha256_match),
+};
+OBJECT_DESC(report_av_process_desc, "av_process", NULL,
+            "A process of an antivirus product, recognised by its executable.",
+            struct report_av_process, av_process_fields);
+
+static const struct field_desc av_unit_fields[] = {
+        STR(struct report_av_unit, name, NEED),
+        STR(struct report_av_unit, state, NEED),
+};
+OBJECT_DESC(report_av_unit_desc, "av_unit", NULL, "A systemd unit of an antivirus product.",
+            struct report_av_unit, av_unit_fields);
+
+static const struct field_desc av_database_fields[] = {
+        STR(struct report_av_database, name, NEED),
+        STR(struct report_av_database, version, ANY),
+        STR(struct report_av_database, build_time, FMT(FORMAT_TIME)),
+        INT(struct report_av_database, signatures, 0, 0, BIG),
+};
+OBJECT_DESC(report_av_database_desc, "av_database", NULL,
+            "A signature database file, as its header describes it.", struct report_av_database,
+            av_database_fields);
+
 static const struct field_desc antivirus_fields[] = {
         STR(struct report_antivirus, product, NEED),
         BOOL(struct report_antivirus, installed),
@@ -212,6 +246,17 @@ static const struct field_desc antivirus_fields[] = {
         STR(struct report_antivirus, signature_version, ANY),
         STR(struct report_antivirus, signature_time, FMT(FORMAT_TIME)),
         INT(struct report_antivirus, signature_age_days, 0, 0, I32),
+        STR(struct report_antivirus, profile, ANY),
+        BOOL(struct report_antivirus, profile_verified),
+        STR(struct report_antivirus, profile_source, ANY),
+        STR(struct report_antivirus, engine_version, ANY),
+        STR(struct report_antivirus, daemon_answer, ANY),
+        STR(struct report_antivirus, managed_by, ANY),
+        STR(struct report_antivirus, last_update_result, ONE_OF(update_results)),
+        STR(struct report_antivirus, last_update_time, FMT(FORMAT_TIME)),
+        ARR(struct report_antivirus, processes, report_av_process_desc),
+        ARR(struct report_antivirus, units, report_av_unit_desc),
+        ARR(struct report_antivirus, databases, report_av_database_desc),
 };
 OBJECT_DESC(report_antivirus_desc, "antivirus", NULL, "An antivirus product's state.",
             struct report_antivirus, antivirus_fields);
@@ -352,6 +397,7 @@ static const struct field_desc event_fields[] = {
         OBJ(struct report_event, scanner, report_scanner_desc, 0),
         OBJ(struct report_event, firewall, report_firewall_desc, 0),
         STRS(struct report_event, changes, FORMAT_NONE),
+        OBJ(struct report_event, antivirus, report_antivirus_desc, 0),
         INT(struct report_event, dropped, 0, 1, BIG),
 };
 OBJECT_DESC(report_event_desc, "event", "event", "Something that happened between snapshots.",
@@ -371,6 +417,9 @@ const struct object_desc *const model_all_descs[] = {
         &report_printer_desc,
         &report_scanner_desc,
         &report_antivirus_desc,
+        &report_av_process_desc,
+        &report_av_unit_desc,
+        &report_av_database_desc,
         &report_firewall_desc,
         &report_port_desc,
         &report_fw_chain_desc,

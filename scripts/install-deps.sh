@@ -21,10 +21,12 @@ test_pkgs=(
 	debhelper dpkg-dev binutils iproute2 systemd
 	cups-daemon cups-client sane-utils libsane1
 	nftables iptables ufw socat
+	clamav clamav-daemon clamav-freshclam faketime
 )
 bench_pkgs=(
 	usbutils time hyperfine wrk usbguard opensnitch
 	fusioninventory-agent ocsinventory-agent
+	clamdscan
 )
 
 want=()
@@ -62,7 +64,35 @@ install_missing() {
 	$SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
+# ClamAV's packages start clamd and freshclam from their maintainer scripts, and freshclam
+# would fetch signatures from the internet: nothing of ClamAV may run here but the clamd the
+# tests start on their own database. While they install, a policy-rc.d denies their services
+# (invoke-rc.d and deb-systemd-invoke both ask it; a machine that has one keeps its own);
+# debconf's "daemon" mode writes no cron job, and that daemon's service is disabled after.
+clamav_guard=
+if [[ " ${want[*]} " == *" clamav-freshclam "* ]] && [ ! -e /usr/sbin/policy-rc.d ] &&
+	[ "$(id -u)" -eq 0 ]; then
+	clamav_guard=/usr/sbin/policy-rc.d
+	printf '#!/bin/sh\n# counterguard install-deps.sh: no ClamAV service during the install\ncase "$1" in clamav-*) exit 101 ;; esac\nexit 0\n' >"$clamav_guard"
+	chmod 755 "$clamav_guard"
+	trap 'rm -f "$clamav_guard"' EXIT
+fi
+if [[ " ${want[*]} " == *" clamav-freshclam "* ]] && [ "$(id -u)" -eq 0 ]; then
+	echo 'clamav-freshclam clamav-freshclam/autoupdate_freshclam select daemon' |
+		debconf-set-selections
+fi
+
 install_missing "${want[@]}"
+
+if [[ " ${want[*]} " == *" clamav-freshclam "* ]] && [ "$(id -u)" -eq 0 ]; then
+	update-rc.d -f clamav-freshclam disable >/dev/null 2>&1 || true
+	deb-systemd-helper disable clamav-freshclam.service >/dev/null 2>&1 || true
+	rm -f /etc/cron.d/clamav-freshclam
+fi
+if [ -n "$clamav_guard" ]; then
+	rm -f "$clamav_guard"
+	trap - EXIT
+fi
 
 # libFuzzer's runtime comes with the compiler's version (libclang-rt-14-dev for Debian 12's
 # clang 14, -19- for Debian 13's): ask the installed clang where its runtime would be.
