@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cli_opts.h"
 #include "agent_config.h"
 #include "collector.h"
 #include "log.h"
@@ -20,16 +21,17 @@
 #include "report_table.h"
 #include "daemon.h"
 #include "enroll.h"
+#include "check.h"
+#include "policy.h"
 #include "snapshot.h"
 #include "status.h"
 
 #define EXIT_USAGE CLI_EXIT_USAGE
 
-enum format { FORMAT_TABLE, FORMAT_JSON };
-
 /* agent.ini, read once before any command runs (the daemon reads it again on SIGHUP) */
 static struct agent_config config;
 static const char *config_path_in_use = AGENT_CONFIG_DEFAULT_PATH;
+static const char *policy_path; /* --policy; NULL: agent.ini's, or the default */
 
 static void usage(FILE *f) {
         char names[256];
@@ -53,11 +55,21 @@ static void usage(FILE *f) {
               "  run [-n]       the daemon: report snapshots and events to the server;\n"
               "                 -n checks the configuration and the enrollment and exits\n"
               "  status         enrolled? running? last reached the server? outbox?\n"
+              "  check [--format table|json] [--lang vi|en] [--fail-on SEVERITY]\n"
+              "                 inventory, then the policy's findings by severity; exit 1\n"
+              "                 when one is at or above SEVERITY (default warning = medium)\n"
+              "  rules [--format table|json] [--lang vi|en]\n"
+              "                 the rule catalogue (implemented and planned rules)\n"
+              "  policy check FILE\n"
+              "                 validate a policy file (errors as file:line: what)\n"
               "\n"
               "Options:\n"
               "  -c, --config FILE\n"
               "                 agent.ini (default " AGENT_CONFIG_DEFAULT_PATH ",\n"
               "                 if it exists): the PC's unit and counter label\n"
+              "  -p, --policy FILE\n"
+              "                 the policy (default agent.ini's [agent] policy, else\n"
+              "                 " POLICY_DEFAULT_PATH ")\n"
               "  -v, --verbose  log more (twice: debug)\n"
               "  -h, --help     this help\n"
               "      --version  the agent's version\n"
@@ -68,26 +80,6 @@ static void usage(FILE *f) {
 }
 
 #define usage_error(...) cli_usage_error("counterguard-agent", __VA_ARGS__)
-
-static int parse_format(const char *s, enum format *ret, bool table_allowed) {
-        if (!s) /* getopt gives required arguments; the analyzer cannot know */
-                return -EINVAL;
-        if (strcmp(s, "json") == 0)
-                *ret = FORMAT_JSON;
-        else if (table_allowed && strcmp(s, "table") == 0)
-                *ret = FORMAT_TABLE;
-        else
-                return -EINVAL;
-        return 0;
-}
-
-/* Write the whole document or nothing: it is built in memory first, then written at once. */
-static int write_all(const char *s) {
-        size_t n = strlen(s);
-        if (fwrite(s, 1, n, stdout) != n || fputc('\n', stdout) == EOF || fflush(stdout) != 0)
-                return -EIO;
-        return 0;
-}
 
 static int cmd_inventory(int argc, char **argv) {
         static const struct option opts[] = {
@@ -106,7 +98,7 @@ static int cmd_inventory(int argc, char **argv) {
         while ((c = getopt_long(argc, argv, "f:o:h", opts, NULL)) != -1) {
                 switch (c) {
                 case 'f':
-                        if (parse_format(optarg, &fmt, true) < 0)
+                        if (cli_parse_format(optarg, &fmt, true) < 0)
                                 return usage_error("unknown format '%s' (table, json)", optarg);
                         break;
                 case 'o':
@@ -131,7 +123,7 @@ static int cmd_inventory(int argc, char **argv) {
                 e = agent_config_locate(&config, &r);
         if (e == 0 && fmt == FORMAT_JSON) {
                 char *s = model_dump(&report_desc, &r, true);
-                e = s ? write_all(s) : -ENOMEM;
+                e = s ? cli_write_all(s) : -ENOMEM;
                 free(s);
         } else if (e == 0) {
                 e = report_table_print(&r, stdout);
@@ -156,7 +148,7 @@ static void print_event(const struct collector *c, const struct report_event *ev
         struct watch *w = userdata;
         char *s = model_dump(&report_event_desc, ev, false);
 
-        if (!s || write_all(s) < 0) {
+        if (!s || cli_write_all(s) < 0) {
                 /* stdout gone (the reader quit): nothing left to watch for */
                 log_error("%s: cannot write the event", c->name);
                 loop_quit(w->loop, 1);
@@ -197,7 +189,7 @@ static int cmd_watch(int argc, char **argv) {
         while ((c = getopt_long(argc, argv, "f:h", opts, NULL)) != -1) {
                 switch (c) {
                 case 'f':
-                        if (parse_format(optarg, &fmt, false) < 0)
+                        if (cli_parse_format(optarg, &fmt, false) < 0)
                                 return usage_error("unknown format '%s' (json)", optarg);
                         break;
                 case 'h':
@@ -283,6 +275,10 @@ static int cmd_run(int argc, char **argv) {
         return daemon_run(&config, config_path_in_use, check_only);
 }
 
+static int cmd_check(int argc, char **argv) {
+        return check_main(argc, argv, &config, policy_path);
+}
+
 static int cmd_status(int argc, char **argv) {
         (void)argv;
         if (argc > 1)
@@ -292,11 +288,9 @@ static int cmd_status(int argc, char **argv) {
 
 int main(int argc, char **argv) {
         static const struct option opts[] = {
-                {"config", required_argument, NULL, 'c'},
-                {"verbose", no_argument, NULL, 'v'},
-                {"help", no_argument, NULL, 'h'},
-                {"version", no_argument, NULL, 'V'},
-                {0},
+                {"config", required_argument, NULL, 'c'}, {"policy", required_argument, NULL, 'p'},
+                {"verbose", no_argument, NULL, 'v'},      {"help", no_argument, NULL, 'h'},
+                {"version", no_argument, NULL, 'V'},      {0},
         };
         static const struct {
                 const char *name;
@@ -304,7 +298,8 @@ int main(int argc, char **argv) {
         } commands[] = {
                 {"inventory", cmd_inventory}, {"watch", cmd_watch},
                 {"enroll", cmd_enroll},       {"run", cmd_run},
-                {"status", cmd_status},
+                {"status", cmd_status},       {"check", cmd_check},
+                {"rules", rules_main},        {"policy", policy_main},
         };
         enum log_level level = LOG_LEVEL_WARN;
         const char *config_path = NULL;
@@ -314,10 +309,13 @@ int main(int argc, char **argv) {
         if (!setlocale(LC_CTYPE, "C.UTF-8"))
                 (void)setlocale(LC_CTYPE, "");
         /* '+': stop at the command; its own options are parsed by it */
-        while ((c = getopt_long(argc, argv, "+c:vh", opts, NULL)) != -1) {
+        while ((c = getopt_long(argc, argv, "+c:p:vh", opts, NULL)) != -1) {
                 switch (c) {
                 case 'c':
                         config_path = optarg;
+                        break;
+                case 'p':
+                        policy_path = optarg;
                         break;
                 case 'v':
                         if (level < LOG_LEVEL_DEBUG)
