@@ -23,6 +23,7 @@
 #include "enroll.h"
 #include "check.h"
 #include "policy.h"
+#include "policy_runtime.h"
 #include "snapshot.h"
 #include "status.h"
 
@@ -49,7 +50,9 @@ static void usage(FILE *f) {
         fputs(")\n"
               "  watch [--format json]\n"
               "                 print one JSON line per USB device plugged, unplugged or\n"
-              "                 changed, as it happens, until interrupted\n"
+              "                 changed, as it happens, until interrupted; with --policy,\n"
+              "                 devices carry their verdict, findings are told as they\n"
+              "                 open and resolve, and block mode acts\n"
               "  enroll --server URL --token TOKEN [--ca FILE]\n"
               "                 enroll this PC with the inventory server, once\n"
               "  run [-n]       the daemon: report snapshots and events to the server;\n"
@@ -142,18 +145,29 @@ struct watch {
         struct loop *loop;
         struct collector_ctx *ctxs[32];
         size_t n_ctxs;
+        struct policy_runtime *policy; /* with --policy: verdicts, findings, block mode */
 };
 
-static void print_event(const struct collector *c, const struct report_event *ev, void *userdata) {
+static void write_event(const struct report_event *ev, void *userdata) {
         struct watch *w = userdata;
         char *s = model_dump(&report_event_desc, ev, false);
 
         if (!s || cli_write_all(s) < 0) {
                 /* stdout gone (the reader quit): nothing left to watch for */
-                log_error("%s: cannot write the event", c->name);
+                log_error("cannot write the event (%s)", ev->event);
                 loop_quit(w->loop, 1);
         }
         free(s);
+}
+
+static void print_event(const struct collector *c, const struct report_event *ev, void *userdata) {
+        struct watch *w = userdata;
+
+        (void)c;
+        if (w->policy)
+                policy_runtime_event(w->policy, ev, write_event, w);
+        else
+                write_event(ev, w);
 }
 
 /* Every collector with an event source, on one loop, until a signal. */
@@ -166,6 +180,8 @@ static int watch_run(struct watch *w) {
         if (e == 0)
                 e = collector_start_all(collectors, w->loop, print_event, w, w->ctxs, 32,
                                         &w->n_ctxs);
+        if (e == 0 && w->policy)
+                e = policy_runtime_start(w->policy, write_event, w);
         if (e == 0) {
                 log_info("watching USB devices; Ctrl-C to stop");
                 e = loop_run(w->loop);
@@ -201,8 +217,13 @@ static int cmd_watch(int argc, char **argv) {
         }
         if (optind < argc)
                 return usage_error("unexpected argument '%s'", argv[optind]);
+        /* judged only when a policy is named: watch shows facts otherwise */
+        if ((policy_path || config.policy_path) &&
+            policy_runtime_new(policy_path ? policy_path : config.policy_path, &w.policy) < 0)
+                return EXIT_USAGE;
         (void)signal(SIGPIPE, SIG_IGN);
         e = watch_run(&w);
+        policy_runtime_free(w.policy);
         if (e < 0) {
                 log_error_errno(e, "watch failed");
                 return 1;
@@ -272,7 +293,7 @@ static int cmd_run(int argc, char **argv) {
         if (optind < argc)
                 return usage_error("unexpected argument '%s'", argv[optind]);
         (void)signal(SIGPIPE, SIG_IGN);
-        return daemon_run(&config, config_path_in_use, check_only);
+        return daemon_run(&config, config_path_in_use, policy_path, check_only);
 }
 
 static int cmd_check(int argc, char **argv) {

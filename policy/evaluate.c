@@ -38,13 +38,37 @@ bool policy_rule_disabled(const struct policy *p, const char *id) {
         return false;
 }
 
-static void finding_free(struct report_finding *f) {
+void policy_finding_free(struct report_finding *f) {
+        if (!f)
+                return;
         free(f->rule_id);
         free(f->severity);
         free(f->message_vi);
         free(f->message_en);
         free(f->evidence);
         free(f->legal_ref);
+        *f = (struct report_finding){0};
+}
+
+static int dup_or_null(const char *s, char **ret) {
+        *ret = s ? strdup(s) : NULL;
+        return !s || *ret ? 0 : -ENOMEM;
+}
+
+int policy_finding_copy(const struct report_finding *src, struct report_finding *ret) {
+        struct report_finding f = {0};
+
+        if (dup_or_null(src->rule_id, &f.rule_id) < 0 ||
+            dup_or_null(src->severity, &f.severity) < 0 ||
+            dup_or_null(src->message_vi, &f.message_vi) < 0 ||
+            dup_or_null(src->message_en, &f.message_en) < 0 ||
+            dup_or_null(src->evidence, &f.evidence) < 0 ||
+            dup_or_null(src->legal_ref, &f.legal_ref) < 0) {
+                policy_finding_free(&f);
+                return -ENOMEM;
+        }
+        *ret = f;
+        return 0;
 }
 
 int policy_found(struct policy_eval *ev, const struct policy_rule *rule, const char *fmt, ...) {
@@ -114,7 +138,7 @@ void policy_result_free(struct policy_result *res) {
         if (!res)
                 return;
         for (size_t i = 0; i < res->n_findings; i++)
-                finding_free(&res->findings[i]);
+                policy_finding_free(&res->findings[i]);
         free(res->findings);
         free(res->verdicts);
         *res = (struct policy_result){0};
@@ -140,7 +164,7 @@ int policy_apply(struct report *r, const struct policy *p, struct policy_result 
                         return -ENOMEM;
         }
         for (size_t i = 0; i < r->n_findings; i++)
-                finding_free(&r->findings[i]);
+                policy_finding_free(&r->findings[i]);
         free(r->findings);
         r->findings = res->findings;
         r->n_findings = res->n_findings;

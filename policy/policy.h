@@ -137,5 +137,9 @@ void policy_result_free(struct policy_result *res);
 /* Move res's findings and verdicts into r (and p's version into r->host). */
 int policy_apply(struct report *r, const struct policy *p, struct policy_result *res);
 
+/* A finding's contents: deep copy (0 or -ENOMEM, then nothing to free), free. */
+int policy_finding_copy(const struct report_finding *src, struct report_finding *ret);
+void policy_finding_free(struct report_finding *f); /* the contents; accepts NULL */
+
 /* Is the rule switched off by the policy? */
 bool policy_rule_disabled(const struct policy *p, const char *id);

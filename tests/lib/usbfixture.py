@@ -36,7 +36,8 @@ class Dev:
         self.port = port
         self.path = ROOT + "/" + "/".join(self._chain(port))
         self.busnum, self.devnum = 1, Dev.devnum_of(port)
-        attrs = {"idVendor": vid, "idProduct": pid, "bDeviceClass": dev_class,
+        # `authorized`: the attribute the policy's block mode writes
+        attrs = {"authorized": "1", "idVendor": vid, "idProduct": pid, "bDeviceClass": dev_class,
                  "busnum": str(self.busnum), "devnum": str(self.devnum), "speed": speed,
                  "version": " 2.00", "bDeviceSubClass": "00", "bDeviceProtocol": "00",
                  "bMaxPacketSize0": "64", "bNumConfigurations": "1", "bcdDevice": "0100",
@@ -69,8 +70,8 @@ class Dev:
 
     def interface(self, cls, sub="00", proto="00", label=None, driver=None):
         path = f"{self.path}/{self.port}:1.{self.n_if}"
-        attrs = {"bInterfaceClass": cls, "bInterfaceSubClass": sub, "bInterfaceProtocol": proto,
-                 "bInterfaceNumber": f"{self.n_if:02x}", "bAlternateSetting": " 0",
+        attrs = {"authorized": "1", "bInterfaceClass": cls, "bInterfaceSubClass": sub,
+                 "bInterfaceProtocol": proto, "bInterfaceNumber": f"{self.n_if:02x}", "bAlternateSetting": " 0",
                  "bNumEndpoints": "02"}
         if label:
             attrs["interface"] = label
