@@ -17,6 +17,7 @@
 #include "model.h"
 #include "policy_file.h"
 #include "snapshot.h"
+#include "usb_control.h"
 
 #define usage_error(...) cli_usage_error("counterguard-agent", __VA_ARGS__)
 
@@ -82,13 +83,30 @@ static bool fails(const struct report *r, int fail_on) {
         return false;
 }
 
-static int output(const struct report *r, const struct check_args *a) {
+/* Which policy judged, and who controls USB authorization: a heading for the table. */
+static void print_heading(const struct policy *p, const struct check_args *a) {
+        bool vi = strcmp(a->lang, "vi") == 0;
+        int guard = usb_control_usbguard_pid();
+
+        printf(vi ? "Chính sách: %s (phiên bản %s)\n" : "Policy: %s (version %s)\n",
+               a->policy_path ? a->policy_path : POLICY_DEFAULT_PATH,
+               p->version ? p->version : "-");
+        if (guard)
+                printf(vi ? "USBGuard đang chạy (pid %d) và quản lý việc cho phép thiết bị USB; "
+                            "chế độ chặn của chính sách không được áp dụng.\n"
+                          : "USBGuard runs (pid %d) and controls USB authorization; the policy's "
+                            "block mode stays off.\n",
+                       guard);
+}
+
+static int output(const struct report *r, const struct policy *p, const struct check_args *a) {
         if (a->fmt == FORMAT_JSON) {
                 char *s = model_dump(&report_desc, r, true);
                 int e = s ? cli_write_all(s) : -ENOMEM;
                 free(s);
                 return e;
         }
+        print_heading(p, a);
         if (findings_print(r, a->lang, stdout) < 0 || fflush(stdout) != 0)
                 return -EIO;
         return 0;
@@ -115,7 +133,7 @@ int check_main(int argc, char **argv, const struct agent_config *config, const c
         if (e == 0)
                 e = policy_apply(&r, &p, &res);
         if (e == 0)
-                e = output(&r, &a);
+                e = output(&r, &p, &a);
         if (e == 0)
                 e = fails(&r, a.fail_on) ? 1 : 0;
         policy_result_free(&res);

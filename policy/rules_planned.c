@@ -175,7 +175,8 @@ static const struct policy_rule rules[] = {
              "Xác minh người sử dụng và công cụ tra cứu; tạm dừng nếu có dấu hiệu tự động hóa.",
              "Check who and what is looking up; pause it if it looks automated.",
              &legal_lookup_lock),
-        RULE("CG-LKP-005", "lookup", HIGH, "Tra cứu đều đặn như máy",
+        RULE("CG-LKP-005", "lookup", HIGH,
+             "Các lượt tra cứu đều đặn bất thường, có dấu hiệu tự động hóa",
              "Machine-like regularity of lookups",
              "Các lượt tra cứu cách nhau đều đặn bất thường là dấu hiệu của chương trình tự "
              "động.",

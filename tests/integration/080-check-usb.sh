@@ -54,6 +54,7 @@ set +e
 LANG=vi_VN.UTF-8 LC_ALL= LC_MESSAGES= check >"$TMP/vi.txt"; rc=$?
 set -e
 [ $rc = 1 ] || fail "table rc=$rc"
+grep -q "^Chính sách: $TMP/policy.conf (phiên bản test-080)\$" "$TMP/vi.txt" || fail "no policy heading"
 grep -q '^Mức cao (1)$' "$TMP/vi.txt" || fail "no 'Mức cao (1)': $(cat "$TMP/vi.txt")"
 grep -q '^  CG-USB-001  Thiết bị lưu trữ USB chưa được phê duyệt$' "$TMP/vi.txt" || fail "vi title"
 grep -q 'Bằng chứng: .*serial=575834314133394C' "$TMP/vi.txt" || fail "vi evidence"

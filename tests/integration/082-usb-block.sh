@@ -93,6 +93,10 @@ run_watch guard
 sed 's/ 0$/ 1/' "$TMP/want" >"$TMP/want-guard"
 diff -u "$TMP/want-guard" "$TMP/guard.auth" || fail "something blocked under USBGuard"
 grep -q "USBGuard runs (pid $guard)" "$TMP/guard.err" || fail "USBGuard not reported: $(cat "$TMP/guard.err")"
+"$AGENT" check --lang en --fail-on critical --policy "$TMP/policy.conf" >"$TMP/check.txt" ||
+	fail "check under USBGuard"
+grep -q "^USBGuard runs (pid $guard) and controls USB authorization" "$TMP/check.txt" ||
+	fail "check does not say USBGuard is in charge: $(cat "$TMP/check.txt")"
 "$PY" - "$TMP/guard.events" <<'PY' || fail "events under USBGuard"
 import json, sys
 ev = [json.loads(l) for l in open(sys.argv[1]) if not l.startswith("# ")]

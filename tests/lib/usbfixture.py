@@ -36,13 +36,13 @@ class Dev:
         self.port = port
         self.path = ROOT + "/" + "/".join(self._chain(port))
         self.busnum, self.devnum = 1, Dev.devnum_of(port)
-        # `authorized`: the attribute the policy's block mode writes
-        attrs = {"authorized": "1", "idVendor": vid, "idProduct": pid, "bDeviceClass": dev_class,
+        attrs = {"idVendor": vid, "idProduct": pid, "bDeviceClass": dev_class,
                  "busnum": str(self.busnum), "devnum": str(self.devnum), "speed": speed,
                  "version": " 2.00", "bDeviceSubClass": "00", "bDeviceProtocol": "00",
                  "bMaxPacketSize0": "64", "bNumConfigurations": "1", "bcdDevice": "0100",
                  "bConfigurationValue": "1", "bmAttributes": "80", "bMaxPower": "100mA",
-                 "maxchild": "4" if dev_class == "09" else "0", "removable": "removable"}
+                 "maxchild": "4" if dev_class == "09" else "0", "removable": "removable",
+                 "authorized": "1"}  # what the policy's block mode writes
         for k, v in (("manufacturer", manufacturer), ("product", product), ("serial", serial)):
             if v is not None:
                 attrs[k] = v
@@ -70,9 +70,9 @@ class Dev:
 
     def interface(self, cls, sub="00", proto="00", label=None, driver=None):
         path = f"{self.path}/{self.port}:1.{self.n_if}"
-        attrs = {"authorized": "1", "bInterfaceClass": cls, "bInterfaceSubClass": sub,
-                 "bInterfaceProtocol": proto, "bInterfaceNumber": f"{self.n_if:02x}", "bAlternateSetting": " 0",
-                 "bNumEndpoints": "02"}
+        attrs = {"bInterfaceClass": cls, "bInterfaceSubClass": sub, "bInterfaceProtocol": proto,
+                 "bInterfaceNumber": f"{self.n_if:02x}", "bAlternateSetting": " 0",
+                 "bNumEndpoints": "02", "authorized": "1"}
         if label:
             attrs["interface"] = label
         props = {"DEVTYPE": "usb_interface", "SUBSYSTEM": "usb"}
