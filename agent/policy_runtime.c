@@ -141,6 +141,7 @@ static ssize_t device_at(const struct report *r, const char *port) {
 /* Keep rt->devices as the events tell it. */
 static int track(struct policy_runtime *rt, const char *event, const struct report_device *d) {
         ssize_t i = device_at(&rt->devices, d->port);
+        const struct report_device *was = usb_control_blocked(rt->control, d->port);
         struct report_device *slot;
 
         if (i >= 0) {
@@ -152,7 +153,8 @@ static int track(struct policy_runtime *rt, const char *event, const struct repo
         slot = ARRAY_APPEND(rt->devices.devices, rt->devices.n_devices, REPORT_MAX_LIST);
         if (!slot)
                 return -ENOMEM;
-        if (report_device_copy(d, slot) < 0) {
+        /* a blocked device is judged on what it was when it was blocked */
+        if (report_device_copy(was ? was : d, slot) < 0) {
                 rt->devices.n_devices--;
                 return -ENOMEM;
         }
@@ -214,6 +216,30 @@ static int refresh_devices(struct policy_runtime *rt, struct report *r) {
         return 0;
 }
 
+/* The snapshot's facts, with the devices this agent blocked as they were when it blocked
+ * them: a shallow view, the report itself untouched (its facts are what is there now). */
+static int evaluate_as_blocked(struct policy_runtime *rt, const struct report *r,
+                               struct policy_result *ret) {
+        struct report view = *r;
+        struct report_device *devices = NULL;
+        int e;
+
+        if (r->n_devices > 0) {
+                devices = calloc(r->n_devices, sizeof(*devices));
+                if (!devices)
+                        return -ENOMEM;
+                for (size_t i = 0; i < r->n_devices; i++) {
+                        const struct report_device *was =
+                                usb_control_blocked(rt->control, r->devices[i].port);
+                        devices[i] = was ? *was : r->devices[i];
+                }
+                view.devices = devices;
+        }
+        e = policy_evaluate(&view, &rt->policy, ret);
+        free(devices);
+        return e;
+}
+
 int policy_runtime_start(struct policy_runtime *rt, policy_runtime_emit_fn emit, void *userdata) {
         struct policy_result res = {0};
         collector_set set;
@@ -242,8 +268,7 @@ int policy_runtime_snapshot(struct policy_runtime *rt, struct report *r,
         int e = refresh_devices(rt, r);
 
         if (e == 0)
-                e = policy_evaluate(r, &rt->policy, &res);
-
+                e = evaluate_as_blocked(rt, r, &res);
         if (e == 0)
                 e = diff(rt, res.findings, res.n_findings, "", emit, userdata);
         if (e == 0)

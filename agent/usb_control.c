@@ -155,6 +155,12 @@ static void forget(struct usb_control *c, size_t i) {
         c->blocked[i] = c->blocked[--c->n_blocked];
 }
 
+const struct report_device *usb_control_blocked(const struct usb_control *c, const char *port) {
+        ssize_t i = port ? find_blocked(c, port) : -1;
+
+        return i >= 0 ? &c->blocked[i] : NULL;
+}
+
 int usb_control_device(struct usb_control *c, const struct report_device *d,
                        const char **ret_verdict) {
         struct usb_judgement j;
@@ -162,15 +168,16 @@ int usb_control_device(struct usb_control *c, const struct report_device *d,
         bool only;
         int r;
 
+        /* blocked already: its facts now (fewer interfaces, once unbound) do not unblock it */
+        if (usb_control_blocked(c, d->port)) {
+                *ret_verdict = "blocked";
+                return 0;
+        }
         usb_judge(c->policy, d, &j);
         *ret_verdict = usb_judgement_verdict(&j);
         if (!usb_judgement_unapproved_storage(&j) || c->policy->usb.mode != POLICY_USB_BLOCK ||
             c->usbguard_pid || !valid_port(d->port))
                 return 0;
-        if (find_blocked(c, d->port) >= 0) {
-                *ret_verdict = "blocked"; /* a change of a device already blocked */
-                return 0;
-        }
         only = usb_judgement_block_interfaces_only(&j);
         r = set_authorized(c, d, only, "0");
         if (r < 0) {

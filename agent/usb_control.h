@@ -24,6 +24,10 @@ int usb_control_usbguard_pid(void);
  * 0, or -errno when a write failed (the verdict then stays "unapproved"). */
 int usb_control_device(struct usb_control *c, const struct report_device *d,
                        const char **ret_verdict);
+/* The facts of a device this control blocked, as they were then (a deauthorized device loses
+ * its interfaces: the policy goes on judging what it was), or NULL. */
+const struct report_device *usb_control_blocked(const struct usb_control *c, const char *port);
+
 /* A device gone: forget it. */
 void usb_control_device_removed(struct usb_control *c, const struct report_device *d);
 /* A new policy (a reload): devices it now approves are authorized again. */

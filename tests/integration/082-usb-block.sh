@@ -3,13 +3,15 @@
 # there at the start, approved for printing and scanning, has only its storage interface
 # deauthorized; then devices are plugged in: the unapproved disk is deauthorized (its
 # `authorized` attribute in the testbed is 0) and its event says "blocked", followed by its
-# finding; the approved stick, the keyboard and the mouse are untouched. With USBGuard
+# finding; as the kernel then unbinds its interface (removed from the testbed here), it stays
+# blocked and its finding open; the approved stick, the keyboard and the mouse are untouched. With USBGuard
 # running, nothing is deauthorized.
 . "$(dirname "$0")/lib.sh"
 need umockdev-wrapper
 # a USBGuard here would be in charge (another test's stand-in left over, or a real one)
 ! pgrep -x usbguard-daemon >/dev/null || skip "usbguard-daemon runs on this machine"
 fx="$SRCDIR/tests/lib/usbfixture.py"
+ROOT=/sys/devices/pci0000:00/0000:00:14.0/usb1
 "$PY" "$fx" --root >"$TMP/root"
 "$PY" "$fx" --at 1-1 hub_keyboard_mouse >"$TMP/kbd"
 "$PY" "$fx" --at 1-2 stick >"$TMP/stick"
@@ -38,8 +40,9 @@ chmod +x "$TMP/snap.sh"
 run_watch() { # NAME
 	umockdev-wrapper "$BUILD/tests/integration/hotplug-harness" "$TMP/$1.events" \
 		before:"$TMP/root" before:"$TMP/kbd" before:"$TMP/mfp" \
-		add:"$TMP/stick" add:"$TMP/disk" \
-		sleep:500 run:"$TMP/snap.sh $TMP/$1.auth" \
+		add:"$TMP/stick" add:"$TMP/disk" sleep:500 \
+		remove:"$ROOT/1-3/1-3:1.0" \
+		sleep:300 run:"$TMP/snap.sh $TMP/$1.auth" \
 		-- "$AGENT" -v --policy "$TMP/policy.conf" watch >"$TMP/$1.latency" 2>"$TMP/$1.err" ||
 		{ cat "$TMP/$1.latency" "$TMP/$1.err"; fail "harness ($1)"; }
 }
@@ -67,6 +70,9 @@ ev = [json.loads(l) for l in open(sys.argv[1]) if not l.startswith("# ")]
 # known is told again in a device_changed)
 last = {e["device"]["port"]: e["device"].get("verdict") for e in ev if e["event"] in ("device_added", "device_changed")}
 assert last == {"1-2": "approved", "1-3": "blocked"}, last
+# the disk unbound: told as a change, still blocked
+unbound = [e for e in ev if e["event"] == "device_changed" and e["device"]["port"] == "1-3" and not e["device"].get("interfaces")]
+assert unbound and unbound[-1]["device"]["verdict"] == "blocked", unbound
 # the findings open at the end (a device read before its interfaces may open and resolve one)
 opened = set()
 for e in ev:

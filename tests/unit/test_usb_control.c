@@ -105,6 +105,15 @@ static void test_block_and_approve(void **state) {
         assert_string_equal(v, "blocked");
         assert_string_equal(get("1-4"), "1"); /* the device stays: it prints */
         assert_string_equal(get("1-4:1.2"), "0");
+        /* deauthorized, the disk loses its interface: still blocked, judged as it was */
+        stick.n_interfaces = 0;
+        stick.kinds = 1u << DEVICE_KIND_OTHER;
+        assert_int_equal(usb_control_device(c, &stick, &v), 0);
+        assert_string_equal(v, "blocked");
+        assert_non_null(usb_control_blocked(c, "1-3"));
+        assert_int_equal(usb_control_blocked(c, "1-3")->n_interfaces, 1);
+        stick.n_interfaces = 1;
+        stick.kinds = 1u << DEVICE_KIND_STORAGE;
         assert_int_equal(usb_control_device(c, &kbd, &v), 0);
         assert_null(v);
         assert_string_equal(get("1-5"), "1");
