@@ -91,12 +91,17 @@ static void print_heading(const struct policy *p, const struct check_args *a) {
         printf(vi ? "Chính sách: %s (phiên bản %s)\n" : "Policy: %s (version %s)\n",
                a->policy_path ? a->policy_path : POLICY_DEFAULT_PATH,
                p->version ? p->version : "-");
-        if (guard)
+        if (guard > 0)
                 printf(vi ? "USBGuard đang chạy (pid %d) và quản lý việc cho phép thiết bị USB; "
                             "chế độ chặn của chính sách không được áp dụng.\n"
                           : "USBGuard runs (pid %d) and controls USB authorization; the policy's "
                             "block mode stays off.\n",
                        guard);
+        else if (guard < 0)
+                puts(vi ? "USBGuard đang chạy (socket của USBGuard đang mở) và quản lý việc cho "
+                          "phép thiết bị USB; chế độ chặn của chính sách không được áp dụng."
+                        : "USBGuard runs (its socket is open) and controls USB authorization; the "
+                          "policy's block mode stays off.");
 }
 
 static int output(const struct report *r, const struct policy *p, const struct check_args *a) {

@@ -25,13 +25,28 @@ struct usb_control {
         size_t n_blocked;
 };
 
+/* A socket whose name says usbguard (its IPC, abstract or in /run): USBGuard runs even where
+ * its process is hidden from us (ProtectProc=invisible in the daemon's unit). */
+static bool usbguard_socket(void) {
+        FILE *f = fopen("/proc/net/unix", "re");
+        char line[512];
+        bool found = false;
+
+        if (!f)
+                return false;
+        while (!found && fgets(line, sizeof(line), f))
+                found = strstr(line, "usbguard") != NULL;
+        fclose(f);
+        return found;
+}
+
 int usb_control_usbguard_pid(void) {
         DIR *d = opendir("/proc");
         struct dirent *e;
         int pid = 0;
 
         if (!d)
-                return 0;
+                return usbguard_socket() ? -1 : 0;
         while (!pid && (e = readdir(d))) {
                 char path[300], comm[32] = "";
                 FILE *f;
@@ -47,7 +62,7 @@ int usb_control_usbguard_pid(void) {
                 fclose(f);
         }
         closedir(d);
-        return pid;
+        return pid ? pid : usbguard_socket() ? -1 : 0;
 }
 
 int usb_control_new(const char *sysfs_root, const struct policy *p, struct usb_control **ret) {
@@ -58,10 +73,13 @@ int usb_control_new(const char *sysfs_root, const struct policy *p, struct usb_c
         snprintf(c->root, sizeof(c->root), "%s", sysfs_root);
         c->policy = p;
         c->usbguard_pid = usb_control_usbguard_pid();
-        if (c->usbguard_pid && p->usb.mode == POLICY_USB_BLOCK)
+        if (c->usbguard_pid > 0 && p->usb.mode == POLICY_USB_BLOCK)
                 log_warn("USBGuard runs (pid %d): it is in charge of USB authorization, the "
                          "policy's block mode deauthorizes nothing (findings are still made)",
                          c->usbguard_pid);
+        else if (c->usbguard_pid < 0 && p->usb.mode == POLICY_USB_BLOCK)
+                log_warn("USBGuard runs (its socket is open): it is in charge of USB "
+                         "authorization, the policy's block mode deauthorizes nothing");
         *ret = c;
         return 0;
 }

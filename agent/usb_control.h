@@ -16,7 +16,8 @@ struct usb_control;
 int usb_control_new(const char *sysfs_root, const struct policy *p, struct usb_control **ret);
 void usb_control_free(struct usb_control *c); /* accepts NULL */
 
-/* The pid of a running usbguard-daemon, or 0. */
+/* The pid of a running usbguard-daemon (by /proc/PID/comm); -1 when no such process is
+ * visible but a unix socket named after usbguard is open (/proc/net/unix); 0: none. */
 int usb_control_usbguard_pid(void);
 
 /* A device plugged in or changed: judge it and, in block mode, deauthorize what the policy
