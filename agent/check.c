@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "cli_opts.h"
@@ -88,9 +89,13 @@ static void print_heading(const struct policy *p, const struct check_args *a) {
         bool vi = strcmp(a->lang, "vi") == 0;
         int guard = usb_control_usbguard_pid();
 
-        printf(vi ? "Chính sách: %s (phiên bản %s)\n" : "Policy: %s (version %s)\n",
-               a->policy_path ? a->policy_path : POLICY_DEFAULT_PATH,
-               p->version ? p->version : "-");
+        if (!a->policy_path && access(POLICY_DEFAULT_PATH, F_OK) < 0)
+                puts(vi ? "Chính sách: mặc định (chưa có tệp " POLICY_DEFAULT_PATH ")"
+                        : "Policy: the built-in defaults (no " POLICY_DEFAULT_PATH ")");
+        else
+                printf(vi ? "Chính sách: %s (phiên bản %s)\n" : "Policy: %s (version %s)\n",
+                       a->policy_path ? a->policy_path : POLICY_DEFAULT_PATH,
+                       p->version ? p->version : "-");
         if (guard > 0)
                 printf(vi ? "USBGuard đang chạy (pid %d) và quản lý việc cho phép thiết bị USB; "
                             "chế độ chặn của chính sách không được áp dụng.\n"
