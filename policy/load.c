@@ -2,8 +2,6 @@
  * success, its setting types, its line numbers). The tree is walked against the settings
  * table: an unknown name, a wrong type or a value out of range is an error naming the file
  * and line. The file is read here (O_CLOEXEC, capped) and handed to libconfig as a string. */
-#include <arpa/inet.h>
-#include <ctype.h>
 #include <errno.h>
 #include <libconfig.h>
 #include <stdarg.h>
@@ -15,6 +13,7 @@
 #include "catalogue.h"
 #include "fileio.h"
 #include "settings.h"
+#include "values.h"
 
 struct loader {
         const char *name; /* for messages */
@@ -65,69 +64,6 @@ static const char *type_word(enum setting_type t) {
         }
 }
 
-static bool is_hex(const char *s, size_t len) {
-        if (strlen(s) != len)
-                return false;
-        for (size_t i = 0; i < len; i++)
-                if (!isxdigit((unsigned char)s[i]))
-                        return false;
-        return true;
-}
-
-static char *lower_dup(const char *s) {
-        char *d = strdup(s);
-        for (char *c = d; c && *c; c++)
-                *c = (char)tolower((unsigned char)*c);
-        return d;
-}
-
-static bool valid_name_pattern(const char *s) {
-        if (!*s || strlen(s) > 253)
-                return false;
-        for (const char *c = s; *c; c++)
-                if (!isalnum((unsigned char)*c) && !strchr(".-*_", *c))
-                        return false;
-        return true;
-}
-
-static bool valid_cidr(const char *s) {
-        char addr[64], *slash, *end;
-        unsigned char buf[16];
-        long bits;
-        int family;
-
-        if (strlen(s) >= sizeof(addr))
-                return false;
-        memcpy(addr, s, strlen(s) + 1);
-        slash = strchr(addr, '/');
-        if (slash)
-                *slash = '\0';
-        family = strchr(addr, ':') ? AF_INET6 : AF_INET;
-        if (inet_pton(family, addr, buf) != 1)
-                return false;
-        if (!slash)
-                return true;
-        errno = 0;
-        bits = strtol(slash + 1, &end, 10);
-        return errno == 0 && end != slash + 1 && !*end && bits >= 0 &&
-               bits <= (family == AF_INET6 ? 128 : 32);
-}
-
-static int day_bit(const char *s) {
-        static const char *const days[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
-        for (int i = 0; i < 7; i++)
-                if (strcmp(s, days[i]) == 0)
-                        return i;
-        return -1;
-}
-
-static int word_index(const char *const *words, const char *s) {
-        for (int i = 0; words[i]; i++)
-                if (strcmp(words[i], s) == 0)
-                        return i;
-        return -1;
-}
-
 static int load_table(struct loader *ld, const config_setting_t *group, const struct setting *table,
                       char *base, const char *prefix);
 
@@ -152,7 +88,7 @@ static int load_element(struct loader *ld, const struct setting *s, const config
         }
         switch (s->type) {
         case SETTING_DAYS: {
-                int d = day_bit(str);
+                int d = value_day_bit(str);
                 if (d < 0)
                         return fail(ld, e, path, "'%s' is not a day (mon tue wed thu fri sat sun)",
                                     str);
@@ -177,13 +113,13 @@ static int load_element(struct loader *ld, const struct setting *s, const config
                 return 0;
         }
         case SETTING_NAMES:
-                if (!valid_name_pattern(str))
+                if (!value_name_pattern_ok(str))
                         return fail(ld, e, path,
                                     "'%s' is not a host name (letters, digits, '.', '-', '*')",
                                     str);
                 break;
         case SETTING_CIDRS:
-                if (!valid_cidr(str))
+                if (!value_cidr_ok(str))
                         return fail(ld, e, path, "'%s' is not an address or ADDRESS/BITS", str);
                 break;
         case SETTING_RULE_IDS:
@@ -245,7 +181,7 @@ static int load_string(struct loader *ld, const struct setting *s, const config_
                 return fail(ld, c, path, "a string expected");
         switch (s->type) {
         case SETTING_ENUM: {
-                int i = word_index(s->words, str);
+                int i = value_word_index(s->words, str);
                 if (i < 0)
                         return fail(ld, c, path, "'%s' is not one of the words allowed (%s%s%s)",
                                     str, s->words[0], s->words[1] ? ", " : "",
@@ -263,15 +199,15 @@ static int load_string(struct loader *ld, const struct setting *s, const config_
                 return 0;
         }
         case SETTING_HEX4:
-                if (!is_hex(str, 4))
+                if (!value_is_hex(str, 4))
                         return fail(ld, c, path, "'%s' is not a USB id (4 hex digits, \"0781\")",
                                     str);
-                v = lower_dup(str);
+                v = value_lower_dup(str);
                 break;
         case SETTING_SHA256:
-                if (!is_hex(str, 64))
+                if (!value_is_hex(str, 64))
                         return fail(ld, c, path, "not a SHA-256 (64 hex digits)");
-                v = lower_dup(str);
+                v = value_lower_dup(str);
                 break;
         default:
                 if (strlen(str) > (size_t)s->hi)
