@@ -24,12 +24,15 @@ WARNINGS := -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes -Wmissing-prot
 	-Wpointer-arith -Wcast-qual -Werror
 BASE_CFLAGS := -std=gnu11 -g -O2 -D_GNU_SOURCE -DCOUNTERGUARD_VERSION='"$(VERSION)"' $(WARNINGS)
 # Each folder sees its own headers and those of the layers below it, never above: common <
-# collectors < agent, and common < server. A wrong-way #include does not compile.
+# collectors < agent, common < policy < agent, and common < server. The policy judges the
+# model's facts (common/report.h); it sees neither the collectors nor the agent. A wrong-way
+# #include does not compile.
 INC_common := -Icommon
 INC_collectors := -Icommon -Icollectors
-INC_agent := -Icommon -Icollectors -Iagent
+INC_policy := -Icommon -Ipolicy
+INC_agent := -Icommon -Icollectors -Ipolicy -Iagent
 INC_server := -Icommon -Iserver
-INC_tests := -Icommon -Icollectors -Iagent
+INC_tests := -Icommon -Icollectors -Ipolicy -Iagent
 DATADIR ?= $(PREFIX)/share/counterguard
 # the include path of a source file, by its top folder
 inc_of = $(INC_$(firstword $(subst /, ,$(1))))
@@ -45,14 +48,14 @@ pc_cflags = $(shell $(PKG_CONFIG) --cflags $(filter-out cups,$(1))) \
 pc_libs = $(shell $(PKG_CONFIG) --libs $(filter-out cups,$(1))) $(if $(filter cups,$(1)),$(CUPS_LIBS))
 
 COMMON_PKGS := jansson inih
-AGENT_PKGS := libudev jansson inih sqlite3 libcurl libsystemd libcap-ng cups sane-backends libnftnl libmnl gnutls
+AGENT_PKGS := libudev jansson inih sqlite3 libcurl libsystemd libcap-ng cups sane-backends libnftnl libmnl gnutls libconfig
 TEST_PKGS := cmocka
 
 ALL_CFLAGS = $(BASE_CFLAGS) $(SAN_FLAGS) $(call pc_cflags,$(AGENT_PKGS)) $(CPPFLAGS) $(CFLAGS)
 ALL_LDFLAGS = $(SAN_FLAGS) $(LDFLAGS)
 
 COMMON_SRC := $(wildcard common/*.c)
-AGENT_SRC := $(wildcard agent/*.c) $(wildcard collectors/*.c)
+AGENT_SRC := $(wildcard agent/*.c) $(wildcard collectors/*.c) $(wildcard policy/*.c)
 COMMON_OBJ := $(COMMON_SRC:%.c=$(BUILD)/%.o)
 AGENT_OBJ := $(AGENT_SRC:%.c=$(BUILD)/%.o)
 # agent objects without main(), for unit tests
@@ -176,6 +179,10 @@ install: all
 	install -D -m 0644 docs/counterguard-agent.1 $(DESTDIR)$(MANDIR)/man1/counterguard-agent.1
 	install -D -m 0644 docs/agent.ini.5 $(DESTDIR)$(MANDIR)/man5/agent.ini.5
 	install -D -m 0644 data/antivirus.ini $(DESTDIR)$(DATADIR)/antivirus.ini
+	install -D -m 0644 docs/counterguard-policy.conf.5 \
+		$(DESTDIR)$(MANDIR)/man5/counterguard-policy.conf.5
+	install -D -m 0644 policy/example/policy.conf \
+		$(DESTDIR)$(PREFIX)/share/doc/counterguard-agent/examples/policy.conf
 	install -D -m 0644 systemd/counterguard-server.service \
 		$(DESTDIR)$(UNITDIR)/counterguard-server.service
 	install -D -m 0644 systemd/counterguard.sysusers $(DESTDIR)$(PREFIX)/lib/sysusers.d/counterguard.conf

@@ -29,6 +29,7 @@ static const struct ini_key keys[] = {
         KEY("agent", "counter", INI_STRING, counter, 0, 0),
         KEY("agent", "user", INI_STRING, user, 0, 0),
         KEY("agent", "snapshot_interval", INI_UINT, snapshot_interval, 30, 86400),
+        KEY("agent", "policy", INI_STRING, policy_path, 0, 0),
         KEY("server", "url", INI_STRING, server_url, 0, 0),
         KEY("server", "ca", INI_STRING, ca_file, 0, 0),
         KEY("server", "credential", INI_STRING, credential, 0, 0),
@@ -42,6 +43,7 @@ void agent_config_free(struct agent_config *c) {
         free(c->unit);
         free(c->counter);
         free(c->user);
+        free(c->policy_path);
         free(c->server_url);
         free(c->ca_file);
         free(c->credential);

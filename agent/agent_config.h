@@ -17,6 +17,7 @@ struct agent_config {
         char *counter;              /* the counter's label, free text ("Quầy 1") */
         char *user;                 /* the worker's user, default "counterguard" */
         unsigned snapshot_interval; /* seconds between full snapshots, default 300 */
+        char *policy_path;          /* policy.conf; NULL: POLICY_DEFAULT_PATH */
         /* [server] */
         char *server_url; /* https://host:port; else the one enrollment recorded */
         char *ca_file;    /* the CA that signed the server's certificate; else the system's */

@@ -18,11 +18,13 @@
 #include <unistd.h>
 
 #include "collector.h"
+#include "array.h"
 #include "credential.h"
 #include "daemon_state.h"
 #include "log.h"
 #include "model.h"
 #include "outbox.h"
+#include "policy_runtime.h"
 #include "privsep.h"
 #include "snapshot.h"
 #include "timefmt.h"
@@ -32,6 +34,8 @@
 
 struct daemon {
         const char *config_path;
+        const char *policy_arg;        /* --policy, over agent.ini's */
+        struct policy_runtime *policy; /* findings, verdicts, block mode */
         struct agent_config config;
         struct credential credential;
         struct loop *loop;
@@ -150,31 +154,73 @@ static void report_dropped(struct daemon *d) {
         free(json);
 }
 
-static void on_event(const struct collector *c, const struct report_event *ev, void *userdata) {
+static void store_event(const struct report_event *ev, void *userdata) {
         struct daemon *d = userdata;
         char *json = model_dump(&report_event_desc, ev, false);
 
         if (!json) {
-                log_error("%s: out of memory, an event is lost", c->name);
+                log_error("out of memory, an event (%s) is lost", ev->event);
                 return;
         }
         store(d, OUTBOX_EVENT, ev->time, json);
         free(json);
 }
 
+/* the policy sees each event first: the device's verdict, block mode, findings */
+static void on_event(const struct collector *c, const struct report_event *ev, void *userdata) {
+        struct daemon *d = userdata;
+
+        (void)c;
+        policy_runtime_event(d->policy, ev, store_event, d);
+}
+
+static const char *policy_path(const struct daemon *d) {
+        return d->policy_arg ? d->policy_arg : d->config.policy_path;
+}
+
+/* The findings a snapshot opened or resolved: stored after the snapshot, which says them
+ * first (the server opens a snapshot's findings and resolves those it no longer has). */
+struct later {
+        char **json;
+        size_t n_json;
+        char **time;
+        size_t n_time;
+};
+
+static void keep_for_later(const struct report_event *ev, void *userdata) {
+        struct later *l = userdata;
+        char *json = model_dump(&report_event_desc, ev, false);
+
+        if (!json || strv_append(&l->time, &l->n_time, ev->time) < 0 ||
+            strv_append(&l->json, &l->n_json, json) < 0)
+                log_error("out of memory, an event (%s) is lost", ev->event);
+        free(json);
+}
+
 static void on_snapshot(struct snapshot *s, struct report *r, void *userdata) {
         struct daemon *d = userdata;
+        struct later later = {0};
         char *json = NULL;
 
         (void)s;
         d->snapshot_busy = false;
-        if (agent_config_locate(&d->config, r) == 0)
+        if (agent_config_locate(&d->config, r) == 0 &&
+            policy_runtime_snapshot(d->policy, r, keep_for_later, &later) == 0)
                 json = model_dump(&report_desc, r, false);
         if (json)
                 store(d, OUTBOX_SNAPSHOT, r->generated_at, json);
         else
                 log_error("out of memory: a snapshot is lost");
         free(json);
+        for (size_t i = 0; i < later.n_json; i++) {
+                if (i < later.n_time)
+                        store(d, OUTBOX_EVENT, later.time[i], later.json[i]);
+                free(later.json[i]);
+        }
+        for (size_t i = 0; i < later.n_time; i++)
+                free(later.time[i]);
+        free(later.json);
+        free(later.time);
         /* freed from the loop, not from inside its own callback */
         (void)loop_timer_set(d->snapshot_timer, (uint64_t)d->config.snapshot_interval * 1000000);
 }
@@ -233,6 +279,10 @@ static int on_reload(struct loop_source *s, const struct signalfd_siginfo *si, v
         r = agent_config_load(d->config_path, true, &c);
         if (r == 0)
                 r = load_credential(&c, &cred);
+        /* the policy on its own: an invalid one keeps the one in use, whatever agent.ini does */
+        if (r == 0)
+                (void)policy_runtime_reload(d->policy,
+                                            d->policy_arg ? d->policy_arg : c.policy_path);
         if (r < 0) {
                 log_error("reload: %s is not usable; the configuration in use is kept",
                           d->config_path);
@@ -349,6 +399,7 @@ static void stop(struct daemon *d) {
         outbox_close(d->outbox);
         credential_free(&d->credential);
         agent_config_free(&d->config);
+        policy_runtime_free(d->policy);
         privsep_free(d->privsep);
         if (d->lock_fd >= 0)
                 close(d->lock_fd);
@@ -358,20 +409,26 @@ static int route_privileged(enum privileged_source s, const char *arg, void *use
         return privsep_source(userdata, s, arg);
 }
 
-int daemon_run(struct agent_config *config, const char *config_path, bool check_only) {
-        struct daemon d = {.config_path = config_path, .lock_fd = -1};
+int daemon_run(struct agent_config *config, const char *config_path, const char *policy_arg,
+               bool check_only) {
+        struct daemon d = {.config_path = config_path, .policy_arg = policy_arg, .lock_fd = -1};
         int r;
 
         d.config = *config; /* taken */
         *config = (struct agent_config){0};
         r = load_credential(&d.config, &d.credential);
+        /* an invalid policy stops the start, as an invalid agent.ini does */
+        if (r == 0)
+                r = policy_runtime_new(policy_path(&d), &d.policy);
         if (r < 0) {
+                credential_free(&d.credential);
                 agent_config_free(&d.config);
                 return DAEMON_EXIT_CONFIG;
         }
         if (check_only) {
-                printf("configuration ok: %s; agent %s reports to %s; outbox %s\n", config_path,
-                       d.credential.agent_id, server_url(&d), d.config.outbox_path);
+                printf("configuration ok: %s; agent %s reports to %s; outbox %s; policy %s\n",
+                       config_path, d.credential.agent_id, server_url(&d), d.config.outbox_path,
+                       policy_path(&d) ? policy_path(&d) : POLICY_DEFAULT_PATH);
                 stop(&d);
                 return 0;
         }

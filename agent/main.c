@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cli_opts.h"
 #include "agent_config.h"
 #include "collector.h"
 #include "log.h"
@@ -20,16 +21,18 @@
 #include "report_table.h"
 #include "daemon.h"
 #include "enroll.h"
+#include "check.h"
+#include "policy.h"
+#include "policy_runtime.h"
 #include "snapshot.h"
 #include "status.h"
 
 #define EXIT_USAGE CLI_EXIT_USAGE
 
-enum format { FORMAT_TABLE, FORMAT_JSON };
-
 /* agent.ini, read once before any command runs (the daemon reads it again on SIGHUP) */
 static struct agent_config config;
 static const char *config_path_in_use = AGENT_CONFIG_DEFAULT_PATH;
+static const char *policy_path; /* --policy; NULL: agent.ini's, or the default */
 
 static void usage(FILE *f) {
         char names[256];
@@ -47,17 +50,29 @@ static void usage(FILE *f) {
         fputs(")\n"
               "  watch [--format json]\n"
               "                 print one JSON line per USB device plugged, unplugged or\n"
-              "                 changed, as it happens, until interrupted\n"
+              "                 changed, as it happens, until interrupted; with --policy,\n"
+              "                 devices carry their verdict, findings are told as they\n"
+              "                 open and resolve, and block mode acts\n"
               "  enroll --server URL --token TOKEN [--ca FILE]\n"
               "                 enroll this PC with the inventory server, once\n"
               "  run [-n]       the daemon: report snapshots and events to the server;\n"
               "                 -n checks the configuration and the enrollment and exits\n"
               "  status         enrolled? running? last reached the server? outbox?\n"
+              "  check [--format table|json] [--lang vi|en] [--fail-on SEVERITY]\n"
+              "                 inventory, then the policy's findings by severity; exit 1\n"
+              "                 when one is at or above SEVERITY (default warning = medium)\n"
+              "  rules [--format table|json] [--lang vi|en]\n"
+              "                 the rule catalogue (implemented and planned rules)\n"
+              "  policy check FILE\n"
+              "                 validate a policy file (errors as file:line: what)\n"
               "\n"
               "Options:\n"
               "  -c, --config FILE\n"
               "                 agent.ini (default " AGENT_CONFIG_DEFAULT_PATH ",\n"
               "                 if it exists): the PC's unit and counter label\n"
+              "  -p, --policy FILE\n"
+              "                 the policy (default agent.ini's [agent] policy, else\n"
+              "                 " POLICY_DEFAULT_PATH ")\n"
               "  -v, --verbose  log more (twice: debug)\n"
               "  -h, --help     this help\n"
               "      --version  the agent's version\n"
@@ -68,26 +83,6 @@ static void usage(FILE *f) {
 }
 
 #define usage_error(...) cli_usage_error("counterguard-agent", __VA_ARGS__)
-
-static int parse_format(const char *s, enum format *ret, bool table_allowed) {
-        if (!s) /* getopt gives required arguments; the analyzer cannot know */
-                return -EINVAL;
-        if (strcmp(s, "json") == 0)
-                *ret = FORMAT_JSON;
-        else if (table_allowed && strcmp(s, "table") == 0)
-                *ret = FORMAT_TABLE;
-        else
-                return -EINVAL;
-        return 0;
-}
-
-/* Write the whole document or nothing: it is built in memory first, then written at once. */
-static int write_all(const char *s) {
-        size_t n = strlen(s);
-        if (fwrite(s, 1, n, stdout) != n || fputc('\n', stdout) == EOF || fflush(stdout) != 0)
-                return -EIO;
-        return 0;
-}
 
 static int cmd_inventory(int argc, char **argv) {
         static const struct option opts[] = {
@@ -106,7 +101,7 @@ static int cmd_inventory(int argc, char **argv) {
         while ((c = getopt_long(argc, argv, "f:o:h", opts, NULL)) != -1) {
                 switch (c) {
                 case 'f':
-                        if (parse_format(optarg, &fmt, true) < 0)
+                        if (cli_parse_format(optarg, &fmt, true) < 0)
                                 return usage_error("unknown format '%s' (table, json)", optarg);
                         break;
                 case 'o':
@@ -131,7 +126,7 @@ static int cmd_inventory(int argc, char **argv) {
                 e = agent_config_locate(&config, &r);
         if (e == 0 && fmt == FORMAT_JSON) {
                 char *s = model_dump(&report_desc, &r, true);
-                e = s ? write_all(s) : -ENOMEM;
+                e = s ? cli_write_all(s) : -ENOMEM;
                 free(s);
         } else if (e == 0) {
                 e = report_table_print(&r, stdout);
@@ -150,18 +145,29 @@ struct watch {
         struct loop *loop;
         struct collector_ctx *ctxs[32];
         size_t n_ctxs;
+        struct policy_runtime *policy; /* with --policy: verdicts, findings, block mode */
 };
 
-static void print_event(const struct collector *c, const struct report_event *ev, void *userdata) {
+static void write_event(const struct report_event *ev, void *userdata) {
         struct watch *w = userdata;
         char *s = model_dump(&report_event_desc, ev, false);
 
-        if (!s || write_all(s) < 0) {
+        if (!s || cli_write_all(s) < 0) {
                 /* stdout gone (the reader quit): nothing left to watch for */
-                log_error("%s: cannot write the event", c->name);
+                log_error("cannot write the event (%s)", ev->event);
                 loop_quit(w->loop, 1);
         }
         free(s);
+}
+
+static void print_event(const struct collector *c, const struct report_event *ev, void *userdata) {
+        struct watch *w = userdata;
+
+        (void)c;
+        if (w->policy)
+                policy_runtime_event(w->policy, ev, write_event, w);
+        else
+                write_event(ev, w);
 }
 
 /* Every collector with an event source, on one loop, until a signal. */
@@ -174,6 +180,8 @@ static int watch_run(struct watch *w) {
         if (e == 0)
                 e = collector_start_all(collectors, w->loop, print_event, w, w->ctxs, 32,
                                         &w->n_ctxs);
+        if (e == 0 && w->policy)
+                e = policy_runtime_start(w->policy, write_event, w);
         if (e == 0) {
                 log_info("watching USB devices; Ctrl-C to stop");
                 e = loop_run(w->loop);
@@ -197,7 +205,7 @@ static int cmd_watch(int argc, char **argv) {
         while ((c = getopt_long(argc, argv, "f:h", opts, NULL)) != -1) {
                 switch (c) {
                 case 'f':
-                        if (parse_format(optarg, &fmt, false) < 0)
+                        if (cli_parse_format(optarg, &fmt, false) < 0)
                                 return usage_error("unknown format '%s' (json)", optarg);
                         break;
                 case 'h':
@@ -209,8 +217,13 @@ static int cmd_watch(int argc, char **argv) {
         }
         if (optind < argc)
                 return usage_error("unexpected argument '%s'", argv[optind]);
+        /* judged only when a policy is named: watch shows facts otherwise */
+        if ((policy_path || config.policy_path) &&
+            policy_runtime_new(policy_path ? policy_path : config.policy_path, &w.policy) < 0)
+                return EXIT_USAGE;
         (void)signal(SIGPIPE, SIG_IGN);
         e = watch_run(&w);
+        policy_runtime_free(w.policy);
         if (e < 0) {
                 log_error_errno(e, "watch failed");
                 return 1;
@@ -280,7 +293,11 @@ static int cmd_run(int argc, char **argv) {
         if (optind < argc)
                 return usage_error("unexpected argument '%s'", argv[optind]);
         (void)signal(SIGPIPE, SIG_IGN);
-        return daemon_run(&config, config_path_in_use, check_only);
+        return daemon_run(&config, config_path_in_use, policy_path, check_only);
+}
+
+static int cmd_check(int argc, char **argv) {
+        return check_main(argc, argv, &config, policy_path);
 }
 
 static int cmd_status(int argc, char **argv) {
@@ -292,11 +309,9 @@ static int cmd_status(int argc, char **argv) {
 
 int main(int argc, char **argv) {
         static const struct option opts[] = {
-                {"config", required_argument, NULL, 'c'},
-                {"verbose", no_argument, NULL, 'v'},
-                {"help", no_argument, NULL, 'h'},
-                {"version", no_argument, NULL, 'V'},
-                {0},
+                {"config", required_argument, NULL, 'c'}, {"policy", required_argument, NULL, 'p'},
+                {"verbose", no_argument, NULL, 'v'},      {"help", no_argument, NULL, 'h'},
+                {"version", no_argument, NULL, 'V'},      {0},
         };
         static const struct {
                 const char *name;
@@ -304,7 +319,8 @@ int main(int argc, char **argv) {
         } commands[] = {
                 {"inventory", cmd_inventory}, {"watch", cmd_watch},
                 {"enroll", cmd_enroll},       {"run", cmd_run},
-                {"status", cmd_status},
+                {"status", cmd_status},       {"check", cmd_check},
+                {"rules", rules_main},        {"policy", policy_main},
         };
         enum log_level level = LOG_LEVEL_WARN;
         const char *config_path = NULL;
@@ -314,10 +330,13 @@ int main(int argc, char **argv) {
         if (!setlocale(LC_CTYPE, "C.UTF-8"))
                 (void)setlocale(LC_CTYPE, "");
         /* '+': stop at the command; its own options are parsed by it */
-        while ((c = getopt_long(argc, argv, "+c:vh", opts, NULL)) != -1) {
+        while ((c = getopt_long(argc, argv, "+c:p:vh", opts, NULL)) != -1) {
                 switch (c) {
                 case 'c':
                         config_path = optarg;
+                        break;
+                case 'p':
+                        policy_path = optarg;
                         break;
                 case 'v':
                         if (level < LOG_LEVEL_DEBUG)

@@ -8,7 +8,7 @@ build_pkgs=(
 	build-essential pkg-config
 	libudev-dev libjansson-dev libcurl4-gnutls-dev libsystemd-dev
 	libmicrohttpd-dev libgnutls28-dev libsqlite3-dev libpq-dev libinih-dev
-	libcap-ng-dev libcups2-dev libsane-dev libnftnl-dev libmnl-dev
+	libcap-ng-dev libcups2-dev libsane-dev libnftnl-dev libmnl-dev libconfig-dev
 )
 run_pkgs=(
 	openssl curl python3

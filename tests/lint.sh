@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 mapfile -t files < <(git ls-files --cached --others --exclude-standard '*.c' '*.h' 2>/dev/null || find . -name '*.c' -o -name '*.h')
 mapfile -t sources < <(printf '%s\n' "${files[@]}" | grep '\.c$')
 fail=0
-incs=(-Icommon -Iagent -Icollectors -Iserver $(pkg-config --cflags-only-I jansson libudev 2>/dev/null))
+incs=(-Icommon -Iagent -Icollectors -Ipolicy -Iserver $(pkg-config --cflags-only-I jansson libudev 2>/dev/null))
 
 echo "lint: clang-format (${#files[@]} files)"
 clang-format --dry-run -Werror "${files[@]}" || fail=1

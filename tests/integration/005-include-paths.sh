@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The layers: common < collectors < agent, and common < server. Each folder is compiled with
+# The layers: common < collectors < agent, common < policy < agent, and common < server. Each folder is compiled with
 # its own include path (Makefile, INC_*), so a header of a layer above does not compile:
 # collectors cannot reach up into the agent, common into anything, the server into the agent.
 . "$(dirname "$0")/lib.sh"
@@ -24,6 +24,11 @@ refused common http.h
 refused collectors snapshot.h
 refused collectors report_table.h
 refused collectors store.h
+refused collectors policy.h
+refused policy collector.h
+refused policy snapshot.h
+refused common policy.h
+refused server policy.h
 refused server collector.h
 refused server snapshot.h
 allowed collectors loop.h
@@ -31,6 +36,8 @@ allowed collectors report.h
 allowed agent collector.h
 allowed agent loop.h
 allowed server model.h
+allowed policy report.h
+allowed agent policy.h
 # and the real sources are built that way
 cmd=$(make -n -B --no-print-directory BUILD="$TMP/b" "$TMP/b/collectors/usb.o")
 grep -q -- "-Icollectors" <<<"$cmd" || fail "collectors/usb.c built without -Icollectors: $cmd"

@@ -2,8 +2,10 @@
 """fake-cupsd.py SOCKET MODE: a print server that misbehaves, on a Unix socket.
    silent   accepts, reads the request, never answers (a hung cupsd)
    die      reads the request, sends half an HTTP answer, closes (a cupsd dying mid-answer)
-   garbage  answers 200 with an IPP body of random bytes"""
+   garbage  answers 200 with an IPP body of random bytes (always the same ones: fresh random
+            bytes now and then make a valid answer, an end-of-attributes tag first)"""
 import os
+import random
 import socket
 import sys
 import threading
@@ -27,7 +29,7 @@ def serve(c):
     if mode == "die":
         c.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/ipp\r\nContent-Length: 5000\r\n\r\n\x02\x00")
     elif mode == "garbage":
-        body = b"\x02\x00\x00\x00\x00\x00\x00\x01\x04" + os.urandom(3000)
+        body = b"\x02\x00\x00\x00\x00\x00\x00\x01\x04" + random.Random(20261202).randbytes(3000)
         c.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/ipp\r\nContent-Length: %d\r\n\r\n" % len(body) + body)
     c.close()
 

@@ -43,7 +43,8 @@ class Dev:
                  "version": " 2.00", "bDeviceSubClass": "00", "bDeviceProtocol": "00",
                  "bMaxPacketSize0": "64", "bNumConfigurations": "1", "bcdDevice": "0100",
                  "bConfigurationValue": "1", "bmAttributes": "80", "bMaxPower": "100mA",
-                 "maxchild": "4" if dev_class == "09" else "0", "removable": "removable"}
+                 "maxchild": "4" if dev_class == "09" else "0", "removable": "removable",
+                 "authorized": "1"}  # what the policy's block mode writes
         for k, v in (("manufacturer", manufacturer), ("product", product), ("serial", serial)):
             if v is not None:
                 attrs[k] = v
@@ -73,7 +74,7 @@ class Dev:
         path = f"{self.path}/{self.port}:1.{self.n_if}"
         attrs = {"bInterfaceClass": cls, "bInterfaceSubClass": sub, "bInterfaceProtocol": proto,
                  "bInterfaceNumber": f"{self.n_if:02x}", "bAlternateSetting": " 0",
-                 "bNumEndpoints": "02"}
+                 "bNumEndpoints": "02", "authorized": "1"}
         if label:
             attrs["interface"] = label
         props = {"DEVTYPE": "usb_interface", "SUBSYSTEM": "usb"}
