@@ -4,7 +4,6 @@
    die      reads the request, sends half an HTTP answer, closes (a cupsd dying mid-answer)
    garbage  answers 200 with an IPP body of random bytes (always the same ones: fresh random
             bytes now and then make a valid answer, an end-of-attributes tag first)"""
-import os
 import random
 import socket
 import sys
