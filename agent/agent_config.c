@@ -35,6 +35,8 @@ static const struct ini_key keys[] = {
         KEY("server", "credential", INI_STRING, credential, 0, 0),
         KEY("outbox", "path", INI_STRING, outbox_path, 0, 0),
         KEY("outbox", "cap", INI_SIZE, outbox_cap, 0, 0),
+        KEY("sessions", "max", INI_UINT, sessions_max, 1, 100000),
+        KEY("sessions", "max_days", INI_UINT, sessions_max_days, 1, 3650),
 };
 
 void agent_config_free(struct agent_config *c) {

@@ -25,6 +25,9 @@ struct agent_config {
         /* [outbox] */
         char *outbox_path; /* default AGENT_STATE_DIR/outbox.db */
         size_t outbox_cap; /* bytes, default 64 MiB */
+        /* [sessions]: what a snapshot carries; 0 is the collector's default */
+        unsigned sessions_max;      /* the most recent sessions */
+        unsigned sessions_max_days; /* how many days back */
 };
 
 void agent_config_free(struct agent_config *c); /* the contents; accepts NULL */

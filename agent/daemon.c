@@ -26,6 +26,7 @@
 #include "outbox.h"
 #include "policy_runtime.h"
 #include "privsep.h"
+#include "sessions.h"
 #include "snapshot.h"
 #include "timefmt.h"
 #include "uplink.h"
@@ -304,6 +305,7 @@ static int on_reload(struct loop_source *s, const struct signalfd_siginfo *si, v
         credential_free(&d->credential);
         d->config = c;
         d->credential = cred;
+        sessions_set_limits(c.sessions_max, c.sessions_max_days); /* from the next snapshot */
         r = apply_uplink(d);
         if (r < 0)
                 return log_error_errno(r, "reload: cannot set up the uplink");

@@ -25,6 +25,7 @@
 #include "policy.h"
 #include "policy_runtime.h"
 #include "snapshot.h"
+#include "sessions.h"
 #include "status.h"
 
 #define EXIT_USAGE CLI_EXIT_USAGE
@@ -43,14 +44,17 @@ static void usage(FILE *f) {
               "\n"
               "Commands:\n"
               "  inventory [--format table|json] [--only LIST]\n"
-              "                 print this PC's identity and USB devices; LIST is a comma-\n"
-              "                 separated list of collectors (",
+              "                 print what this PC is and has: USB devices, printers,\n"
+              "                 scanners, accounts, sessions, firewall, antivirus; LIST is\n"
+              "                 a comma-separated list of collectors (",
               f);
         fputs(collector_names(collectors, names, sizeof(names)), f);
         fputs(")\n"
               "  watch [--format json]\n"
-              "                 print one JSON line per USB device plugged, unplugged or\n"
-              "                 changed, as it happens, until interrupted; with --policy,\n"
+              "                 print one JSON line per event as it happens (a USB device\n"
+              "                 plugged or pulled, a print queue or scanner added or gone,\n"
+              "                 a login or logout, an account changed, the firewall or the\n"
+              "                 antivirus switched off...), until interrupted; with --policy,\n"
               "                 devices carry their verdict, findings are told as they\n"
               "                 open and resolve, and block mode acts\n"
               "  enroll --server URL --token TOKEN [--ca FILE]\n"
@@ -183,7 +187,7 @@ static int watch_run(struct watch *w) {
         if (e == 0 && w->policy)
                 e = policy_runtime_start(w->policy, write_event, w);
         if (e == 0) {
-                log_info("watching USB devices; Ctrl-C to stop");
+                log_info("watching; Ctrl-C to stop");
                 e = loop_run(w->loop);
         }
         while (w->n_ctxs)
@@ -373,6 +377,7 @@ int main(int argc, char **argv) {
                         return 1;
                 if (r < 0 && (r != -ENOENT || config_path))
                         return EXIT_USAGE;
+                sessions_set_limits(config.sessions_max, config.sessions_max_days);
                 argc -= optind;
                 argv += optind;
                 optind = 0; /* reset getopt for the command's own options */

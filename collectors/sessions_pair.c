@@ -138,10 +138,17 @@ static struct pending *pending_find(struct sessions_pairer *p, const char *line)
         return NULL;
 }
 
-/* Logouts whose login was not found before a boot (or the file's start): reported alone. */
+/* Logouts whose login was not found before a boot (or the file's start): reported alone,
+ * counted as sessions. 1 when the limit is reached (the rest are left out), 0, or -errno. */
 static int flush_orphans(struct sessions_pairer *p) {
         for (size_t i = 0; i < p->n_pending; i++) {
-                struct report_session *s = sessions_add(p->out);
+                struct report_session *s;
+
+                if (p->found >= p->limits.max_sessions) {
+                        p->n_pending = 0;
+                        return 1;
+                }
+                s = sessions_add(p->out);
                 int e;
 
                 if (!s)
@@ -153,18 +160,22 @@ static int flush_orphans(struct sessions_pairer *p) {
                         e = -ENOMEM;
                 if (e < 0)
                         return e;
+                p->found++;
         }
         p->n_pending = 0;
-        return 0;
+        return p->found >= p->limits.max_sessions ? 1 : 0;
 }
 
 static int login(struct sessions_pairer *p, const struct utmpx *u) {
         struct pending *out = pending_find(p, u->ut_line);
-        struct report_session *s = sessions_add(p->out);
+        struct report_session *s;
         const char *end = "open";
         int64_t until = 0;
         int e;
 
+        if (p->found >= p->limits.max_sessions)
+                return 1; /* orphaned logouts took the last places */
+        s = sessions_add(p->out);
         if (!s)
                 return -ENOMEM;
         e = sessions_from_record(u, false, s);
@@ -198,8 +209,8 @@ int sessions_pair_record(const struct utmpx *u, void *userdata) {
                 return 1; /* older than what a snapshot carries: done */
         if (sessions_is_boot(u) || sessions_is_shutdown(u)) {
                 e = flush_orphans(p);
-                if (e < 0)
-                        return e;
+                if (e != 0)
+                        return e; /* an error, or the limit reached */
                 /* read backwards, the last one seen is the nearest after the logins before it */
                 p->down_time = u->ut_tv.tv_sec;
                 p->down_clean = sessions_is_shutdown(u);
@@ -223,6 +234,9 @@ int sessions_pair_record(const struct utmpx *u, void *userdata) {
 
 int sessions_pair_finish(struct sessions_pairer *p, bool reached_start) {
         int e = reached_start ? flush_orphans(p) : 0;
+
+        if (e > 0)
+                e = 0; /* the limit, reached by the last orphans */
         size_t n = p->out->n_sessions - p->first;
         struct report_session *s;
 

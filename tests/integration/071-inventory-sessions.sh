@@ -70,4 +70,22 @@ assert bool(live) != any(g[0] == "live" for g in got), (live, got)
 assert not live or live[0]["reason"] == "systemd-logind is not running", live
 print("sessions ok:", len(sess), "sessions,", len(failed), "users with failed logins")
 PY
+
+# agent.ini [sessions]: the three most recent, then none older than 6 days (ghost's logout
+# is 6 days and the test's seconds old)
+printf '[sessions]\nmax = 3\n' >"$TMP/three.ini"
+printf '[sessions]\nmax_days = 6\n' >"$TMP/six.ini"
+for conf in three six; do
+	in_root "$AGENT" --config "$TMP/$conf.ini" inventory --only sessions --format json \
+		>"$TMP/$conf.json" 2>"$TMP/err" || { cat "$TMP/err"; fail "inventory with $conf.ini"; }
+	validate "$TMP/$conf.json"
+done
+[ "$(jget "$TMP/three.json" '[s["user"] for s in d["sessions"] if s.get("kind") == "session"]')" = \
+	"['ghost', 'dave', 'carol']" ] || fail "[sessions] max = 3: $(jget "$TMP/three.json" 'd["sessions"]')"
+[ "$(jget "$TMP/six.json" '[s["user"] for s in d["sessions"] if s.get("kind") == "session"]')" = \
+	"['dave', 'carol']" ] || fail "[sessions] max_days = 6: $(jget "$TMP/six.json" 'd["sessions"]')"
+printf '[sessions]\nmax = 0\n' >"$TMP/zero.ini"
+! in_root "$AGENT" --config "$TMP/zero.ini" inventory --only sessions >/dev/null 2>"$TMP/err" ||
+	fail "[sessions] max = 0 accepted"
+grep -q "zero.ini:2" "$TMP/err" || fail "no file:line for max = 0: $(cat "$TMP/err")"
 echo "sessions inventory ok"
