@@ -30,6 +30,7 @@
 #include "snapshot.h"
 #include "timefmt.h"
 #include "uplink.h"
+#include "usb_control.h"
 
 #define MAX_CTXS 32
 
@@ -411,6 +412,10 @@ static int route_privileged(enum privileged_source s, const char *arg, void *use
         return privsep_source(userdata, s, arg);
 }
 
+static int route_usb_authorize(const char *name, char value, void *userdata) {
+        return privsep_usb_authorize(userdata, name, value);
+}
+
 int daemon_run(struct agent_config *config, const char *config_path, const char *policy_arg,
                bool check_only) {
         struct daemon d = {.config_path = config_path, .policy_arg = policy_arg, .lock_fd = -1};
@@ -453,6 +458,7 @@ int daemon_run(struct agent_config *config, const char *config_path, const char 
         }
         /* what collectors cannot read as the agent's user, the parent gives them */
         collector_set_privileged(route_privileged, d.privsep);
+        usb_control_set_writer(route_usb_authorize, d.privsep); /* block mode */
         r = start(&d);
         if (r == 0) {
                 log_info("running: agent %s reporting to %s", d.credential.agent_id,
@@ -462,6 +468,7 @@ int daemon_run(struct agent_config *config, const char *config_path, const char 
                 (void)privsep_notify(d.privsep, "STOPPING=1");
         }
         collector_set_privileged(NULL, NULL);
+        usb_control_set_writer(NULL, NULL);
         stop(&d);
         curl_global_cleanup();
         if (r < 0) {

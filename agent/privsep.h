@@ -51,6 +51,10 @@ int privsep_notify(struct privsep *p, const char *state);
  * from a child of the worker (a collector's snapshot run aside): requests from the worker's
  * processes take turns on the channel. */
 int privsep_source(struct privsep *p, enum privileged_source s, const char *arg);
+/* Block mode: write value ('0' or '1') to /sys/bus/usb/devices/NAME/authorized, NAME a USB
+ * device or interface as sysfs names it (usb_control_name_valid). Root's write permission on
+ * sysfs, no capability. 0 or -errno (-EINVAL: a name or value the parent refuses). */
+int privsep_usb_authorize(struct privsep *p, const char *name, char value);
 /* Closes the channel (the parent then only waits for the worker to exit). Accepts NULL. */
 void privsep_free(struct privsep *p);
 

@@ -243,6 +243,18 @@ int privsep_source(struct privsep *p, enum privileged_source s, const char *arg)
         return fd >= 0 ? fd : -EBADMSG; /* a success carries its fd */
 }
 
+int privsep_usb_authorize(struct privsep *p, const char *name, char value) {
+        struct privsep_usb_authorize_request req = {{0}, {0}, 0, {0}};
+        struct privsep_usb_authorize_reply reply;
+        size_t len = name ? strlen(name) : 0;
+
+        if (!p || len == 0 || len >= sizeof(req.name))
+                return -EINVAL;
+        memcpy(req.name, name, len);
+        req.value = value;
+        return transact(p, PRIV_USB_AUTHORIZE, &req, &reply, NULL);
+}
+
 void privsep_free(struct privsep *p) {
         if (!p)
                 return;

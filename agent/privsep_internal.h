@@ -29,6 +29,7 @@ enum privsep_request_type {
         PRIV_HELLO,
         PRIV_NOTIFY,
         PRIV_SOURCE,
+        PRIV_USB_AUTHORIZE,
         PRIV_REQUEST_MAX,
 };
 
@@ -71,6 +72,23 @@ struct privsep_source_request {
 struct privsep_source_reply {
         struct privsep_header h;
 };
+
+/* PRIV_USB_AUTHORIZE: block mode's write of a USB device's or interface's `authorized`. */
+struct privsep_usb_authorize_request {
+        struct privsep_header h;
+        char name[64]; /* "1-1.2" or "1-1.2:1.0", NUL-terminated, zeroes after */
+        char value;    /* '0' or '1' */
+        char unused[7];
+};
+
+/* PRIV_USB_AUTHORIZE's reply: the header alone. */
+struct privsep_usb_authorize_reply {
+        struct privsep_header h;
+};
+
+/* Where PRIV_USB_AUTHORIZE writes: "/sys"; the fuzz target points it where nothing is, so
+ * that fuzzing on a PC with USB devices never deauthorizes one. */
+extern const char *privsep_sysfs_root;
 
 /* No message is longer: the parent reads into a buffer one byte longer, so a longer one is
  * seen as truncated and refused. */

@@ -103,6 +103,43 @@ static bool valid_port(const char *port) {
         return true;
 }
 
+/* One writer per process: set by the daemon before it makes controls. */
+static usb_control_writer_fn writer;
+static void *writer_userdata;
+
+void usb_control_set_writer(usb_control_writer_fn fn, void *userdata) {
+        writer = fn;
+        writer_userdata = userdata;
+}
+
+bool usb_control_name_valid(const char *name) {
+        /* BUS-PORT[.PORT...][:CONFIG.INTERFACE], digits only between the separators */
+        const char *s = name;
+        int part = 0; /* 0: bus, 1: ports, 2: config, 3: interface */
+        bool digit = false;
+
+        if (!name || strlen(name) > 48)
+                return false;
+        for (; *s; s++) {
+                if (isdigit((unsigned char)*s)) {
+                        digit = true;
+                        continue;
+                }
+                if (!digit)
+                        return false; /* a separator first, or two in a row */
+                digit = false;
+                if (*s == '-' && part == 0)
+                        part = 1;
+                else if (*s == '.' && (part == 1 || part == 2))
+                        part = part == 2 ? 3 : 1;
+                else if (*s == ':' && part == 1)
+                        part = 2;
+                else
+                        return false;
+        }
+        return digit && (part == 1 || part == 3);
+}
+
 static int write_attr(const char *path, const char *value) {
         int fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
         ssize_t n;
@@ -134,16 +171,23 @@ static long config_value(const struct usb_control *c, const char *port) {
         return v > 0 ? v : 1;
 }
 
+static int authorize(const struct usb_control *c, const char *name, const char *value) {
+        char path[400];
+
+        if (writer)
+                return writer(name, value[0], writer_userdata);
+        snprintf(path, sizeof(path), "%s/bus/usb/devices/%s/authorized", c->root, name);
+        return write_attr(path, value);
+}
+
 /* authorized = value on the device, or on each of its storage interfaces. */
 static int set_authorized(const struct usb_control *c, const struct report_device *d,
                           bool interfaces_only, const char *value) {
-        char path[400];
+        char name[64];
         int r = 0;
 
-        if (!interfaces_only) {
-                snprintf(path, sizeof(path), "%s/bus/usb/devices/%s/authorized", c->root, d->port);
-                return write_attr(path, value);
-        }
+        if (!interfaces_only)
+                return authorize(c, d->port, value);
         for (size_t i = 0; i < d->n_interfaces; i++) {
                 const struct report_interface *f = &d->interfaces[i];
                 long num;
@@ -152,9 +196,8 @@ static int set_authorized(const struct usb_control *c, const struct report_devic
                 if (f->class_ != 0x08 || !f->number)
                         continue;
                 num = strtol(f->number, NULL, 16);
-                snprintf(path, sizeof(path), "%s/bus/usb/devices/%s:%ld.%ld/authorized", c->root,
-                         d->port, config_value(c, d->port), num);
-                w = write_attr(path, value);
+                snprintf(name, sizeof(name), "%s:%ld.%ld", d->port, config_value(c, d->port), num);
+                w = authorize(c, name, value);
                 if (w < 0 && r == 0)
                         r = w;
         }

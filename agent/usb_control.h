@@ -1,8 +1,8 @@
 /* Block mode: an unapproved USB storage device is deauthorized through sysfs as it is plugged
  * in (the whole device, or only its storage interfaces when other interfaces are approved or
  * it has a keyboard or mouse in it); approving it later re-authorizes it. Nothing is done
- * when USBGuard runs: it is in charge. Writing sysfs needs root: in the daemon's unprivileged
- * worker the write fails and is logged (the privileged parent's request is a follow-up). */
+ * when USBGuard runs: it is in charge. Writing sysfs needs root: the daemon's unprivileged
+ * worker routes the writes to its privileged parent (usb_control_set_writer). */
 #pragma once
 
 #include <stdbool.h>
@@ -15,6 +15,16 @@ struct usb_control;
  * usb_control_set_policy. 0 or -ENOMEM. */
 int usb_control_new(const char *sysfs_root, const struct policy *p, struct usb_control **ret);
 void usb_control_free(struct usb_control *c); /* accepts NULL */
+
+/* Who writes `authorized`: fn(name, value) with name a sysfs USB device ("1-1.2") or
+ * interface ("1-1.2:1.0") and value '0' or '1', for every control of this process; NULL (the
+ * default) writes SYSFS_ROOT/bus/usb/devices/NAME/authorized in this process. 0 or -errno. */
+typedef int (*usb_control_writer_fn)(const char *name, char value, void *userdata);
+void usb_control_set_writer(usb_control_writer_fn fn, void *userdata);
+
+/* Whether name is a USB device or interface as sysfs names it ("1-1.2", "1-1.2:1.0"), and
+ * nothing that could lead a path elsewhere. */
+bool usb_control_name_valid(const char *name);
 
 /* The pid of a running usbguard-daemon (by /proc/PID/comm); -1 when no such process is
  * visible but a unix socket named after usbguard is open (/proc/net/unix); 0: none. */

@@ -30,7 +30,9 @@ val() { sed -n "s/^$1=//p" "$unit"; }
 [ "$(val NotifyAccess)" = main ] || fail "NotifyAccess=$(val NotifyAccess): only the parent may notify"
 [ -n "$(val WatchdogSec)" ] || fail "no WatchdogSec="
 [ "$(val ExecStart)" = "/usr/bin/counterguard-agent run" ] || fail "ExecStart=$(val ExecStart)"
-[ "$(val ReadWritePaths)" = /var/lib/counterguard-agent ] || fail "ReadWritePaths=$(val ReadWritePaths)"
+# the worker's state, and block mode's `authorized` attributes for the parent
+[ "$(val ReadWritePaths | xargs)" = "/var/lib/counterguard-agent /sys/devices" ] ||
+	fail "ReadWritePaths=$(val ReadWritePaths | xargs)"
 # StateDirectory= would chown the worker's directory to root on every start (no User=)
 [ -z "$(val StateDirectory)" ] || fail "StateDirectory= set"
 # exactly: the parent's drop (setuid, setgid, setpcap) and its requests' (docs/privsep.md)

@@ -33,7 +33,8 @@ DatabaseDirectory /var/lib/clamav
 LogFile $TMP/clamd.log
 CONF
 
-# av_ns SCRIPT: run the bash SCRIPT inside a private mount namespace set up as above. The
+# av_ns SCRIPT: run the bash SCRIPT inside a private mount and PID namespace (its own /proc:
+# an antivirus running on the machine, or another test's clamd, is not seen) set up as above. The
 # script sees $AGENT, $TMP and these functions:
 #   clamd_start: /usr/sbin/clamd in the background, waits for its socket (pid in $TMP/clamd.pid)
 #   clamd_stop: kills it and waits
@@ -41,7 +42,7 @@ CONF
 av_ns() {
 	local net=()
 	[ "${AV_NS_NET:-0}" = 1 ] && net=(--net)
-	unshare --mount "${net[@]}" --propagation private env AGENT="$AGENT" TMP="$TMP" NET="${AV_NS_NET:-0}" bash -euo pipefail -c '
+	unshare --mount --pid --fork --mount-proc "${net[@]}" --propagation private env AGENT="$AGENT" TMP="$TMP" NET="${AV_NS_NET:-0}" bash -euo pipefail -c '
 [ "$NET" = 1 ] && ip link set lo up
 mount -t overlay overlay -o "lowerdir=/etc,upperdir=$TMP/etc-up,workdir=$TMP/etc-work" /etc
 mkdir -p /etc/clamav /etc/counterguard/antivirus.d /var/lib/clamav

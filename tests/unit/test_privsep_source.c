@@ -82,6 +82,19 @@ static int worker_checks(struct privsep *p) {
         CHECK(privsep_source(p, PRIVILEGED_FILE, NULL) == -EPERM, 17);
         CHECK(privsep_source(p, PRIVILEGED_SOURCE_MAX, NULL) == -EINVAL, 18);
 
+        /* block mode's write: only a USB device or interface as sysfs names it, only 0 or 1 */
+        {
+                static const char *const bad[] = {
+                        "",     "../../../etc/passwd", "1-1/../../x", "1-1:1", "1-", "-1", "1--1",
+                        "1-1.", "1-1:1.0:2",           "1-1 ",        "usb1"};
+
+                for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+                        CHECK(privsep_usb_authorize(p, bad[i], '0') == -EINVAL, 40);
+                CHECK(privsep_usb_authorize(p, "1-1", '2') == -EINVAL, 41);
+                /* a good name reaches sysfs: no such device on this machine */
+                CHECK(privsep_usb_authorize(p, "99-9.9:1.0", '1') == -ENOENT, 42);
+        }
+
         /* the worker and its child at once: each gets its own replies */
         child = fork();
         CHECK(child >= 0, 20);
