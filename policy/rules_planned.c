@@ -1,9 +1,9 @@
 /* The rules whose facts no collector on this branch gives yet (printers and scanners,
- * antivirus, firewall, accounts and sessions, lookup tools and patterns). They are in the
- * catalogue, so `rules` lists them (marked planned), the policy file's settings for them are
- * checked and documented, and their ids are reserved. They have no evaluation function:
- * none pretends to judge facts that do not exist. Each family moves to its own file
- * (rules_antivirus.c, ...) with its functions when its collector lands. */
+ * firewall, lookup tools and patterns). They are in the catalogue, so `rules` lists them
+ * (marked planned), the policy file's settings for them are checked and documented, and their
+ * ids are reserved. They have no evaluation function: none pretends to judge facts that do
+ * not exist. Each family moves to its own file (rules_antivirus.c, rules_accounts.c, ...)
+ * with its functions when its rules are written. */
 #include "catalogue.h"
 
 #define RULE(id_, family_, sev, title_vi, title_en, why_vi, why_en, fix_vi, fix_en, ...)           \
@@ -35,50 +35,6 @@ static const struct policy_rule rules[] = {
              "Xóa hàng đợi in ra tệp; chỉ giữ các máy in được phê duyệt.",
              "Delete the queue that prints to a file; keep only approved printers.",
              &legal_personal_data, &legal_security_level),
-        /* antivirus */
-        RULE("CG-AV-001", "antivirus", CRITICAL, "Chưa cài đặt phần mềm phòng, chống mã độc",
-             "No anti-malware software installed",
-             "Máy tính kết nối với hệ thống thông tin cấp độ 3 phải được cài đặt phần mềm "
-             "phòng, chống mã độc.",
-             "A PC of a level-3 information system must run anti-malware software.",
-             "Cài đặt phần mềm phòng, chống mã độc được cơ quan phê duyệt và kết nối với máy "
-             "chủ quản lý tập trung.",
-             "Install the office's approved anti-malware software and connect it to the "
-             "central console.",
-             &legal_antimalware, &legal_security_level),
-        RULE("CG-AV-002", "antivirus", HIGH, "Phần mềm phòng, chống mã độc không hoạt động",
-             "Anti-malware software not running",
-             "Phần mềm đã cài đặt nhưng không chạy thì không bảo vệ được máy tính.",
-             "Installed but not running, it protects nothing.",
-             "Khởi động lại dịch vụ của phần mềm và bật tự khởi động cùng hệ điều hành.",
-             "Start its service and enable it at boot.", &legal_antimalware),
-        RULE("CG-AV-003", "antivirus", HIGH, "Chưa bật chức năng bảo vệ thời gian thực",
-             "Real-time protection off",
-             "Không có bảo vệ thời gian thực, mã độc trên thiết bị lưu trữ hoặc tệp tải về chỉ "
-             "bị phát hiện khi quét định kỳ.",
-             "Without real-time protection, malware on a stick or in a download is found only "
-             "by the next scheduled scan.",
-             "Bật chức năng bảo vệ thời gian thực (quét khi truy cập) của phần mềm.",
-             "Turn on real-time (on-access) scanning.", &legal_antimalware),
-        RULE("CG-AV-004", "antivirus", HIGH, "Cơ sở dữ liệu mẫu nhận diện mã độc đã cũ",
-             "Malware signatures out of date",
-             "Mẫu nhận diện cũ hơn giới hạn của chính sách (mặc định 3 ngày) không nhận ra "
-             "được mã độc mới.",
-             "Signatures older than the policy's limit (3 days by default) miss new malware.",
-             "Kiểm tra kết nối cập nhật và cập nhật ngay cơ sở dữ liệu mẫu nhận diện.",
-             "Check the update channel and update the signatures now.", &legal_antimalware,
-             &legal_tcvn),
-        RULE("CG-AV-005", "antivirus", MEDIUM,
-             "Phần mềm phòng, chống mã độc chưa được quản lý "
-             "tập trung",
-             "Anti-malware not centrally managed",
-             "Hệ thống cấp độ 3 yêu cầu phần mềm phòng, chống mã độc được quản lý tập trung để "
-             "theo dõi và cập nhật thống nhất.",
-             "Level 3 asks for central management of anti-malware, to watch and update every "
-             "PC the same way.",
-             "Kết nối phần mềm với máy chủ quản lý tập trung của cơ quan hoặc của tỉnh.",
-             "Connect it to the office's or the province's management console.", &legal_antimalware,
-             &legal_security_level),
         /* firewall */
         RULE("CG-FW-001", "firewall", HIGH, "Tường lửa của máy tính chưa được bật",
              "Host firewall not active",
@@ -104,42 +60,6 @@ static const struct policy_rule rules[] = {
              "Tắt dịch vụ hoặc bổ sung vào danh sách dịch vụ được phép của chính sách.",
              "Stop the service or add it to the policy's allowed services.", &legal_security_level,
              &legal_tcvn),
-        /* accounts and sessions */
-        RULE("CG-ACC-001", "accounts", HIGH, "Tài khoản có quyền quản trị chưa được phép",
-             "Administrator account not allowed",
-             "Quyền quản trị chỉ được cấp cho tài khoản được cơ quan phân công quản trị máy tính.",
-             "Administrator rights belong only to the accounts assigned to administer the PC.",
-             "Thu hồi quyền quản trị hoặc bổ sung tài khoản vào danh sách quản trị của chính "
-             "sách.",
-             "Remove the rights or add the account to the policy's administrators.",
-             &legal_security_level, &legal_tcvn),
-        RULE("CG-ACC-002", "accounts", MEDIUM, "Tài khoản lâu ngày không sử dụng",
-             "Account inactive for too long",
-             "Tài khoản không sử dụng quá số ngày của chính sách (mặc định 45 ngày) phải được "
-             "vô hiệu hóa.",
-             "Accounts unused for longer than the policy's limit (45 days by default) must be "
-             "disabled.",
-             "Khóa hoặc xóa tài khoản và cập nhật sổ quản lý tài khoản.",
-             "Lock or delete the account and update the account register.", &legal_tcvn),
-        RULE("CG-ACC-003", "accounts", LOW, "Mật khẩu quá thời hạn thay đổi",
-             "Password older than allowed",
-             "Mật khẩu không được thay đổi định kỳ dễ bị lộ, lọt và lạm dụng.",
-             "A password never changed is more likely to have leaked.",
-             "Yêu cầu người dùng đổi mật khẩu.", "Have the user change the password.", &legal_tcvn),
-        RULE("CG-ACC-004", "accounts", CRITICAL, "Tài khoản không có mật khẩu",
-             "Account with an empty password",
-             "Tài khoản không có mật khẩu cho phép bất kỳ ai ngồi tại quầy đăng nhập.",
-             "An account without a password lets anyone at the counter log in.",
-             "Đặt mật khẩu cho tài khoản hoặc khóa tài khoản.",
-             "Set a password or lock the account.", &legal_security_level, &legal_tcvn),
-        RULE("CG-ACC-005", "accounts", MEDIUM, "Máy tính tự động đăng nhập",
-             "Automatic login enabled",
-             "Tự động đăng nhập làm mất khả năng xác định người sử dụng máy tính trong nhật ký "
-             "truy cập.",
-             "Automatic login makes the access log unable to say who used the PC.",
-             "Tắt chức năng tự động đăng nhập của trình quản lý đăng nhập.",
-             "Turn automatic login off in the display manager.", &legal_access_log,
-             &legal_security_level),
         /* lookup tools and patterns */
         RULE("CG-LKP-001", "lookup", CRITICAL,
              "Chương trình chưa được phê duyệt kết nối đến "
