@@ -1,5 +1,5 @@
 /* The rules whose facts no collector on this branch gives yet (printers and scanners,
- * firewall, lookup tools and patterns). They are in the catalogue, so `rules` lists them
+ * lookup tools and patterns). They are in the catalogue, so `rules` lists them
  * (marked planned), the policy file's settings for them are checked and documented, and their
  * ids are reserved. They have no evaluation function: none pretends to judge facts that do
  * not exist. Each family moves to its own file (rules_antivirus.c, rules_accounts.c, ...)
@@ -35,31 +35,6 @@ static const struct policy_rule rules[] = {
              "Xóa hàng đợi in ra tệp; chỉ giữ các máy in được phê duyệt.",
              "Delete the queue that prints to a file; keep only approved printers.",
              &legal_personal_data, &legal_security_level),
-        /* firewall */
-        RULE("CG-FW-001", "firewall", HIGH, "Tường lửa của máy tính chưa được bật",
-             "Host firewall not active",
-             "Không có tường lửa, mọi dịch vụ đang mở trên máy tính đều có thể bị truy cập từ "
-             "mạng.",
-             "Without a firewall every listening service is reachable from the network.",
-             "Bật tường lửa (nftables, ufw hoặc firewalld) và chặn kết nối vào theo mặc định.",
-             "Turn on the firewall (nftables, ufw or firewalld) with inbound denied by default.",
-             &legal_security_level, &legal_tcvn),
-        RULE("CG-FW-002", "firewall", MEDIUM, "Tường lửa không chặn kết nối vào theo mặc định",
-             "Firewall does not deny inbound by default",
-             "Chính sách mặc định cho phép kết nối vào làm lộ các dịch vụ không cần thiết.",
-             "An accepting inbound default exposes services nobody meant to offer.",
-             "Đặt chính sách mặc định cho kết nối vào là chặn (drop hoặc reject); chỉ mở các "
-             "dịch vụ được phép.",
-             "Set the inbound default to drop or reject; open only the allowed services.",
-             &legal_security_level, &legal_tcvn),
-        RULE("CG-FW-003", "firewall", MEDIUM, "Dịch vụ mạng đang mở chưa được phép",
-             "Listening service not allowed",
-             "Mỗi dịch vụ mở ra mạng là một điểm có thể bị tấn công; chỉ các dịch vụ được chính "
-             "sách cho phép mới được mở.",
-             "Every listening service is a way in; only those the policy allows may listen.",
-             "Tắt dịch vụ hoặc bổ sung vào danh sách dịch vụ được phép của chính sách.",
-             "Stop the service or add it to the policy's allowed services.", &legal_security_level,
-             &legal_tcvn),
         /* lookup tools and patterns */
         RULE("CG-LKP-001", "lookup", CRITICAL,
              "Chương trình chưa được phê duyệt kết nối đến "

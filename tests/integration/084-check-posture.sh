@@ -3,14 +3,17 @@
 # network namespace: a real clamd on signatures 10 days old (no clamonacc, no console); a
 # test /etc with an administrator by sudoers.d, an empty password, a password 400 days old,
 # an account unused for 60 days, automatic login, and a locked, unused account with an old
-# password (no finding: it cannot log in). The findings' ids and evidence name what was found.
-# Then the same run as an unprivileged user: shadow and other users' processes unreadable,
-# so no finding claims anything about passwords or whether clamd runs (CG-SYS-002 says what
-# is missing).
+# password (no finding: it cannot log in); an nftables ruleset dropping inbound by default,
+# with ssh (allowed by the policy) and 9090 (not allowed) open, 8080 listening but closed,
+# 6010 on loopback. The findings' ids and evidence name what was found. Then the same run as
+# an unprivileged user: shadow, sudoers, the ruleset and other users' processes unreadable,
+# so no finding claims anything about them (CG-SYS-002 says what is missing).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib-antivirus.sh"
 . "$(dirname "$0")/lib-accounts.sh"
 need setpriv
+need nft
+need socat
 
 # antivirus: a database 10 days old in the test's /var/lib/clamav
 av_db 27001 $((10 * 86400 + 600))
@@ -60,7 +63,18 @@ lastlog 1006 $((NOW - 60 * DAY)) tty1 -
 mkdir -p "$ROOT_ETC/counterguard"
 cat >"$ROOT_ETC/counterguard/policy.conf" <<'CONF'
 version = "test-084";
+firewall = { allowed_services = ( { protocol = "tcp"; port = 22; } ); };
 CONF
+cat >"$TMP/ruleset.nft" <<'NFT'
+table inet filter {
+	chain input {
+		type filter hook input priority 0; policy drop;
+		iif lo accept
+		ct state established,related accept
+		tcp dport { 22, 9090 } accept
+	}
+}
+NFT
 chmod 0644 "$ROOT_ETC/counterguard/policy.conf"
 
 # SCRIPT inside the namespace: the test's /etc, /var/log, /var/lib; clamd running
@@ -72,10 +86,18 @@ mount --bind "$ROOT_ETC" /etc
 mount --bind "$ROOT_LOG" /var/log
 mount --bind "$ROOT_LIB" /var/lib
 /usr/sbin/clamd >"$TMP/clamd.out" 2>&1 &
-clamd=$!
-trap "kill $clamd 2>/dev/null; wait $clamd 2>/dev/null || true" EXIT
-for _ in $(seq 100); do [ -S "$TMP/run/clamd.ctl" ] && break; sleep 0.05; done
+nft -f "$TMP/ruleset.nft"
+for p in 22 8080 9090 127.0.0.1:6010; do
+	port=${p#*:}; bind=; [ "$port" = "$p" ] || bind=",bind=${p%:*}"
+	socat -u "TCP4-LISTEN:$port,reuseaddr,fork$bind" /dev/null </dev/null >/dev/null 2>&1 &
+done
+trap "kill \$(jobs -p) 2>/dev/null; wait 2>/dev/null || true" EXIT
+for _ in $(seq 100); do
+	[ -S "$TMP/run/clamd.ctl" ] && [ "$(ss -Hlnt | wc -l)" = 4 ] && break
+	sleep 0.05
+done
 [ -S "$TMP/run/clamd.ctl" ] || { cat "$TMP/clamd.out" >&2; exit 1; }
+[ "$(ss -Hlnt | wc -l)" = 4 ] || { ss -lnt >&2; exit 1; }
 '"$1"
 }
 
@@ -89,9 +111,9 @@ setpriv --reuid=65534 --regid=65534 --clear-groups "$AGENT" check --policy /etc/
 [ -s "$TMP/nobody.json" ] || fail "unprivileged check: $(cat "$TMP/nobody.err")"
 validate "$TMP/check.json" "$TMP/nobody.json"
 
-# findings PREFIX FILE: "ID|evidence" of the findings whose id starts with PREFIX, sorted
+# findings REGEX FILE: "ID|evidence" of the findings whose id starts with a match, sorted
 findings() {
-	jget "$2" '"\n".join(sorted("%s|%s" % (f["rule_id"], f["evidence"]) for f in d.get("findings", []) if f["rule_id"].startswith("'"$1"'")))'
+	jget "$2" '"\n".join(sorted("%s|%s" % (f["rule_id"], f["evidence"]) for f in d.get("findings", []) if __import__("re").match("'"$1"'", f["rule_id"])))'
 }
 
 findings CG-AV "$TMP/check.json" >"$TMP/got"
@@ -113,6 +135,10 @@ CG-ACC-005|account=gina; autologin_by=lightdm
 W
 sed -i 's/last_login=[^;]*;/last_login=LAST;/' "$TMP/got"
 diff -u "$TMP/want" "$TMP/got" || fail "account findings"
+# the firewall: on, dropping by default; ssh allowed, 8080 closed, 6010 on loopback
+findings CG-FW "$TMP/check.json" >"$TMP/got"
+echo "CG-FW-003|tcp/9090 on 0.0.0.0; reachable=yes" >"$TMP/want"
+diff -u "$TMP/want" "$TMP/got" || fail "firewall findings: $(jget "$TMP/check.json" 'd["firewall"]')"
 # the severities and the Vietnamese titles come with them
 [ "$(jget "$TMP/check.json" '[(f["severity"], f["message_vi"]) for f in d["findings"] if f["rule_id"] == "CG-ACC-004"][0]')" = \
 	"('critical', 'Tài khoản không có mật khẩu')" ] || fail "CG-ACC-004's severity or title"
@@ -120,7 +146,7 @@ grep -q "Cơ sở dữ liệu mẫu nhận diện mã độc đã cũ" "$TMP/che
 
 # unprivileged: shadow, sudoers and clamd's process unreadable, so no finding about
 # passwords (bob, carol), locked or not (frank), sudoers (alice), clamd running (real time)
-findings CG-A "$TMP/nobody.json" >"$TMP/got"
+findings "CG-(AV|ACC|FW)" "$TMP/nobody.json" >"$TMP/got"
 cat >"$TMP/want" <<W
 CG-ACC-005|account=gina; autologin_by=lightdm
 CG-AV-004|ClamAV; signatures=27001; built=$built; age=10 days; limit=3 days

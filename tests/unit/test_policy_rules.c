@@ -73,6 +73,60 @@ static const char acc_relaxed[] = "accounts = { inactive_days = 365; password_ma
                                   "false; };";
 static const char disable_av4[] = "rules = { disabled = [ \"CG-AV-004\" ]; };";
 
+/* listening sockets: ssh reachable, 8080 dropped, 9090 on IPv6 reachable, cups on loopback,
+ * mDNS over UDP where the collector cannot tell */
+static struct report_port ports[] = {
+        {.protocol = "tcp", .port = 22, .address = "0.0.0.0", .family = "ipv4", .reachable = 1},
+        {.protocol = "tcp", .port = 8080, .address = "0.0.0.0", .family = "ipv4", .reachable = 0},
+        {.protocol = "tcp", .port = 9090, .address = "::", .family = "ipv6", .reachable = 1},
+        {.protocol = "tcp", .port = 631, .address = "127.0.0.1", .family = "ipv4", .reachable = 0},
+        {.protocol = "udp", .port = 5353, .address = "0.0.0.0", .family = "ipv4", .reachable = U},
+};
+static struct report_fw_chain accept_chain[] = {
+        {.family = "inet", .table = "filter", .name = "input", .policy = "accept", .rules = 3}};
+static struct report_fw_chain drop_chain[] = {
+        {.family = "inet", .table = "filter", .name = "input", .policy = "drop", .rules = 3}};
+#define N_PORTS (sizeof(ports) / sizeof(ports[0]))
+static struct report_firewall fw_off = {.backend = "none",
+                                        .frontend = "none",
+                                        .active = 0,
+                                        .default_inbound = "accept",
+                                        .open_ports = ports,
+                                        .n_open_ports = N_PORTS};
+static struct report_firewall fw_accept = {.backend = "nftables",
+                                           .frontend = "nftables",
+                                           .active = 1,
+                                           .default_inbound = "accept",
+                                           .input_chains = accept_chain,
+                                           .n_input_chains = 1,
+                                           .open_ports = ports,
+                                           .n_open_ports = N_PORTS};
+static struct report_firewall fw_drop = {.backend = "nftables",
+                                         .frontend = "nftables",
+                                         .active = 1,
+                                         .default_inbound = "drop",
+                                         .input_chains = drop_chain,
+                                         .n_input_chains = 1,
+                                         .open_ports = ports,
+                                         .n_open_ports = N_PORTS};
+static struct report_firewall fw_unknown = {.backend = "nftables",
+                                            .frontend = "nftables",
+                                            .active = U,
+                                            .default_inbound = "unknown",
+                                            .open_ports = ports + 4,
+                                            .n_open_ports = 1};
+static const char fw_optional[] = "firewall = { required = false; };";
+static const char fw_no_deny[] = "firewall = { inbound_default_deny = false; };";
+static const char allow_ssh[] =
+        "firewall = { allowed_services = ( { protocol = \"tcp\"; port = 22; } ); };";
+static const char allow_sshd[] = "firewall = { allowed_services = ( { protocol = \"tcp\"; port = "
+                                 "22; program = \"/usr/sbin/sshd\"; } ); };";
+static const char allow_both[] = "firewall = { allowed_services = ( { protocol = \"tcp\"; port = "
+                                 "22; }, { protocol = \"tcp\"; port = 9090; } ); };";
+static const char allow_udp22[] =
+        "firewall = { allowed_services = ( { protocol = \"udp\"; port = 22; } ); };";
+static const char disable_fw1[] = "rules = { disabled = [ \"CG-FW-001\" ]; };";
+
 /* clang-format off */
 static const struct row cases[] = {
         /* CG-AV-001: no product */
@@ -134,6 +188,25 @@ static const struct row cases[] = {
         {"autologin", NULL, "accounts", NULL, ACCS(ACC("quay1", 1004, 0, 0, 0, 0, 0, "2026-11-30", 1)), .want = "CG-ACC-005", .evidence = "account=quay1; autologin_by=lightdm"},
         {"autologin unknown", NULL, "accounts", NULL, ACCS(ACC("quay1", 1004, 0, 0, 0, 0, 0, "2026-11-30", U)), .want = ""},
         {"autologin allowed", acc_relaxed, "accounts", NULL, ACCS(ACC("quay1", 1004, 0, 0, 0, 0, 0, "2026-11-30", 1)), .want = ""},
+
+        /* CG-FW-001: no firewall */
+        {"no firewall", NULL, "firewall", NULL, .fw = &fw_off, .want = "CG-FW-001,CG-FW-003,CG-FW-003", .evidence = "backend=none; frontend=none; active=no; input chains: none"},
+        {"no firewall, not required", fw_optional, "firewall", NULL, .fw = &fw_off, .want = "CG-FW-002,CG-FW-003,CG-FW-003", .evidence = "default_inbound=accept"},
+        {"no firewall, rule 001 disabled", disable_fw1, "firewall", NULL, .fw = &fw_off, .want = "CG-FW-002,CG-FW-003,CG-FW-003"},
+        {"active unknown", NULL, "firewall", NULL, .fw = &fw_unknown, .want = ""},
+        {"the nftables dump refused", NULL, "firewall", "firewall.nftables", .fw = &fw_off, .want = ""},
+        {"the ruleset read in part", NULL, "firewall", "firewall.rules", .fw = &fw_drop, .want = ""},
+        {"firewall collector did not run", NULL, "accounts", NULL, .fw = &fw_off, .want = ""},
+        /* CG-FW-002: inbound accepted by default */
+        {"accepting by default", NULL, "firewall", NULL, .fw = &fw_accept, .want = "CG-FW-002,CG-FW-003,CG-FW-003", .evidence = "backend=nftables; frontend=nftables; default_inbound=accept; input chains: inet filter input policy accept"},
+        {"accepting by default, allowed", fw_no_deny, "firewall", NULL, .fw = &fw_accept, .want = "CG-FW-003,CG-FW-003"},
+        /* CG-FW-003: listening services */
+        {"drop by default, nothing allowed", NULL, "firewall", NULL, .fw = &fw_drop, .want = "CG-FW-003,CG-FW-003", .evidence = "tcp/22 on 0.0.0.0; reachable=yes"},
+        {"ssh allowed", allow_ssh, "firewall", NULL, .fw = &fw_drop, .want = "CG-FW-003", .evidence = "tcp/9090 on ::; reachable=yes"},
+        {"ssh allowed by program (unknown)", allow_sshd, "firewall", NULL, .fw = &fw_drop, .want = "CG-FW-003", .evidence = "tcp/9090"},
+        {"udp/22 is not tcp/22", allow_udp22, "firewall", NULL, .fw = &fw_drop, .want = "CG-FW-003,CG-FW-003"},
+        {"both allowed", allow_both, "firewall", NULL, .fw = &fw_drop, .want = ""},
+
 };
 /* clang-format on */
 
@@ -221,6 +294,7 @@ static void test_implemented(void **state) {
         static const char *const implemented[] = {
                 "CG-AV-001",  "CG-AV-002",  "CG-AV-003",  "CG-AV-004",  "CG-AV-005",
                 "CG-ACC-001", "CG-ACC-002", "CG-ACC-003", "CG-ACC-004", "CG-ACC-005",
+                "CG-FW-001",  "CG-FW-002",  "CG-FW-003",
         };
         (void)state;
         for (size_t i = 0; i < sizeof(implemented) / sizeof(implemented[0]); i++) {
