@@ -1,9 +1,9 @@
-/* The rules whose facts no collector on this branch gives yet (printers and scanners,
- * lookup tools and patterns). They are in the catalogue, so `rules` lists them
- * (marked planned), the policy file's settings for them are checked and documented, and their
- * ids are reserved. They have no evaluation function: none pretends to judge facts that do
- * not exist. Each family moves to its own file (rules_antivirus.c, rules_accounts.c, ...)
- * with its functions when its rules are written. */
+/* The rules whose facts no collector on this branch gives yet (lookup tools and patterns:
+ * the network watch). They are in the catalogue, so `rules` lists them (marked planned), the
+ * policy file's settings for them are checked and documented, and their ids are reserved.
+ * They have no evaluation function: none pretends to judge facts that do not exist. The
+ * family moves to its own file (rules_lookup.c) with its functions when its collector lands,
+ * as antivirus, accounts, firewall and printers did. */
 #include "catalogue.h"
 
 #define RULE(id_, family_, sev, title_vi, title_en, why_vi, why_en, fix_vi, fix_en, ...)           \
@@ -14,27 +14,6 @@
         }
 
 static const struct policy_rule rules[] = {
-        /* printers and scanners */
-        RULE("CG-PRN-001", "printers", LOW, "Máy in, máy quét chưa ghi vị trí triển khai",
-             "Printer or scanner without a location",
-             "Sổ quản lý thiết bị phải ghi tên, chủng loại, vị trí triển khai và mục đích sử "
-             "dụng của máy in, máy quét.",
-             "The device register records each printer's and scanner's name, model, location "
-             "and purpose.",
-             "Ghi vị trí (quầy) và mục đích sử dụng cho máy in, máy quét trong phần cài đặt "
-             "hàng đợi in hoặc trong sổ quản lý thiết bị.",
-             "Set the location (counter) and purpose of the printer or scanner in its queue "
-             "or in the device register.",
-             &legal_device_register),
-        RULE("CG-PRN-002", "printers", MEDIUM, "Hàng đợi in ra tệp hoặc đích không xác định",
-             "Print queue printing to a file or an unknown destination",
-             "Hàng đợi in ra tệp có thể lưu lại bản sao giấy tờ của công dân ngoài sự kiểm "
-             "soát của cơ quan.",
-             "A queue that prints to a file can keep copies of citizens' papers out of the "
-             "office's control.",
-             "Xóa hàng đợi in ra tệp; chỉ giữ các máy in được phê duyệt.",
-             "Delete the queue that prints to a file; keep only approved printers.",
-             &legal_personal_data, &legal_security_level),
         /* lookup tools and patterns */
         RULE("CG-LKP-001", "lookup", CRITICAL,
              "Chương trình chưa được phê duyệt kết nối đến "

@@ -14,7 +14,7 @@ impl = {r["id"] for r in rules if r["implemented"]}
 for want in ["CG-USB-001", "CG-USB-002", "CG-USB-003", "CG-USB-004", "CG-USB-005",
              "CG-USB-006", "CG-SYS-001", "CG-SYS-002", "CG-AV-001", "CG-AV-002", "CG-AV-003",
              "CG-AV-004", "CG-AV-005", "CG-ACC-001", "CG-ACC-002", "CG-ACC-003", "CG-ACC-004",
-             "CG-ACC-005", "CG-FW-001", "CG-FW-002", "CG-FW-003"]:
+             "CG-ACC-005", "CG-FW-001", "CG-FW-002", "CG-FW-003", "CG-PRN-001", "CG-PRN-002"]:
     assert want in impl, want
 families = {r["family"] for r in rules}
 assert {"usb", "printers", "antivirus", "firewall", "accounts", "lookup"} <= families, families

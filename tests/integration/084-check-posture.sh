@@ -7,10 +7,12 @@
 # with ssh (allowed by the policy) and 9090 (not allowed) open, 8080 listening but closed,
 # 6010 on loopback. The findings' ids and evidence name what was found. Then the same run as
 # an unprivileged user: shadow, sudoers, the ruleset and other users' processes unreadable,
-# so no finding claims anything about them (CG-SYS-002 says what is missing).
+# so no finding claims anything about them (CG-SYS-002 says what is missing). Last, a real
+# cupsd of the test's own with a queue without location and a queue printing to a file.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib-antivirus.sh"
 . "$(dirname "$0")/lib-accounts.sh"
+. "$(dirname "$0")/lib-printers.sh"
 need setpriv
 need nft
 need socat
@@ -155,4 +157,19 @@ W
 sed -i -e 's/last_login=[^;]*;/last_login=LAST;/' -e "s/built=$built[^;]*;/built=$built;/" "$TMP/got"
 diff -u "$TMP/want" "$TMP/got" || fail "unprivileged findings: $(jget "$TMP/nobody.json" 'd.get("missing")')"
 [ "$(findings CG-SYS-002 "$TMP/nobody.json" | wc -l)" = 1 ] || fail "no CG-SYS-002 for the missing facts"
+
+# printers: a queue with its location, one without, one printing to a file
+cups_start
+lpadd quay1 socket://192.0.2.5:9100 -L "Quầy 1"
+lpadd quay2 socket://192.0.2.6:9100
+lpadd tofile file:///dev/null -L "Quầy 2"
+"$AGENT" check --policy "$ROOT_ETC/counterguard/policy.conf" --format json >"$TMP/printers.json" || true
+validate "$TMP/printers.json"
+findings CG-PRN "$TMP/printers.json" >"$TMP/got"
+cat >"$TMP/want" <<W
+CG-PRN-001|queue=quay2; model=MODEL; connection=network; address=192.0.2.6:9100; location=-
+CG-PRN-002|queue=tofile; uri=file:///dev/null; connection=file
+W
+sed -i 's/model=[^;]*;/model=MODEL;/' "$TMP/got"
+diff -u "$TMP/want" "$TMP/got" || fail "printer findings: $(jget "$TMP/printers.json" 'd.get("printers")')"
 exit 0

@@ -127,6 +127,31 @@ static const char allow_udp22[] =
         "firewall = { allowed_services = ( { protocol = \"udp\"; port = 22; } ); };";
 static const char disable_fw1[] = "rules = { disabled = [ \"CG-FW-001\" ]; };";
 
+/* print queues */
+static struct report_printer prn_ok[] = {{.name = "Quay1",
+                                          .make_model = "HP LaserJet",
+                                          .uri = "ipp://192.0.2.5/ipp/print",
+                                          .connection = "network",
+                                          .address = "192.0.2.5",
+                                          .location = "Quầy 1"}};
+static struct report_printer prn_noloc[] = {{.name = "Quay2",
+                                             .make_model = "HP LaserJet",
+                                             .uri = "ipp://192.0.2.6/ipp/print",
+                                             .connection = "network",
+                                             .address = "192.0.2.6"}};
+static struct report_printer prn_emptyloc[] = {{.name = "Quay3",
+                                                .make_model = "Epson L3150",
+                                                .uri = "usb://EPSON/L3150?serial=X1",
+                                                .connection = "usb",
+                                                .location = ""}};
+static struct report_printer prn_file[] = {
+        {.name = "PDF", .uri = "file:///tmp/out.pdf", .connection = "file", .location = "Quầy 1"}};
+static struct report_printer prn_other[] = {
+        {.name = "CupsPDF", .uri = "cups-pdf:/", .connection = "other", .location = "Quầy 1"}};
+static struct report_printer prn_noqueue[] = {
+        {.make_model = "Canon LBP2900", .connection = "usb", .usb_port = "1-2"}};
+static struct report_printer prn_nouri[] = {{.name = "Quay4", .location = "Quầy 4"}};
+
 /* clang-format off */
 static const struct row cases[] = {
         /* CG-AV-001: no product */
@@ -206,6 +231,17 @@ static const struct row cases[] = {
         {"ssh allowed by program (unknown)", allow_sshd, "firewall", NULL, .fw = &fw_drop, .want = "CG-FW-003", .evidence = "tcp/9090"},
         {"udp/22 is not tcp/22", allow_udp22, "firewall", NULL, .fw = &fw_drop, .want = "CG-FW-003,CG-FW-003"},
         {"both allowed", allow_both, "firewall", NULL, .fw = &fw_drop, .want = ""},
+
+        /* CG-PRN-001: no location */
+        {"a queue with its location", NULL, "printers", NULL, .prn = prn_ok, .n_prn = 1, .want = ""},
+        {"a queue without location", NULL, "printers", NULL, .prn = prn_noloc, .n_prn = 1, .want = "CG-PRN-001", .evidence = "queue=Quay2; model=HP LaserJet; connection=network; address=192.0.2.6; location=-"},
+        {"an empty location", NULL, "printers", NULL, .prn = prn_emptyloc, .n_prn = 1, .want = "CG-PRN-001", .evidence = "queue=Quay3; model=Epson L3150; connection=usb; address=-"},
+        {"a USB printer without a queue", NULL, "printers", NULL, .prn = prn_noqueue, .n_prn = 1, .want = ""},
+        {"printers collector did not run", NULL, "usb", NULL, .prn = prn_noloc, .n_prn = 1, .want = ""},
+        /* CG-PRN-002: printing to a file */
+        {"a file: queue", NULL, "printers", NULL, .prn = prn_file, .n_prn = 1, .want = "CG-PRN-002", .evidence = "queue=PDF; uri=file:///tmp/out.pdf; connection=file"},
+        {"cups-pdf", NULL, "printers", NULL, .prn = prn_other, .n_prn = 1, .want = "CG-PRN-002", .evidence = "queue=CupsPDF; uri=cups-pdf:/; connection=other"},
+        {"a queue whose URI is not known", NULL, "printers", NULL, .prn = prn_nouri, .n_prn = 1, .want = ""},
 
 };
 /* clang-format on */
@@ -294,7 +330,7 @@ static void test_implemented(void **state) {
         static const char *const implemented[] = {
                 "CG-AV-001",  "CG-AV-002",  "CG-AV-003",  "CG-AV-004",  "CG-AV-005",
                 "CG-ACC-001", "CG-ACC-002", "CG-ACC-003", "CG-ACC-004", "CG-ACC-005",
-                "CG-FW-001",  "CG-FW-002",  "CG-FW-003",
+                "CG-FW-001",  "CG-FW-002",  "CG-FW-003",  "CG-PRN-001", "CG-PRN-002",
         };
         (void)state;
         for (size_t i = 0; i < sizeof(implemented) / sizeof(implemented[0]); i++) {
