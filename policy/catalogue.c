@@ -6,8 +6,8 @@
 #include <string.h>
 
 static const struct policy_family *const families[] = {
-        &policy_family_usb,
-        &policy_family_host,
+        &policy_family_usb,      &policy_family_host,     &policy_family_antivirus,
+        &policy_family_accounts, &policy_family_firewall, &policy_family_printers,
         &policy_family_planned,
 };
 

@@ -49,6 +49,10 @@ struct policy_family {
 };
 extern const struct policy_family policy_family_usb;
 extern const struct policy_family policy_family_host;
+extern const struct policy_family policy_family_antivirus;
+extern const struct policy_family policy_family_accounts;
+extern const struct policy_family policy_family_firewall;
+extern const struct policy_family policy_family_printers;
 extern const struct policy_family policy_family_planned;
 
 /* The legal references the rules share (legal.c). */

@@ -1,9 +1,9 @@
-/* The rules whose facts no collector on this branch gives yet (printers and scanners,
- * antivirus, firewall, accounts and sessions, lookup tools and patterns). They are in the
- * catalogue, so `rules` lists them (marked planned), the policy file's settings for them are
- * checked and documented, and their ids are reserved. They have no evaluation function:
- * none pretends to judge facts that do not exist. Each family moves to its own file
- * (rules_antivirus.c, ...) with its functions when its collector lands. */
+/* The rules whose facts no collector on this branch gives yet (lookup tools and patterns:
+ * the network watch). They are in the catalogue, so `rules` lists them (marked planned), the
+ * policy file's settings for them are checked and documented, and their ids are reserved.
+ * They have no evaluation function: none pretends to judge facts that do not exist. The
+ * family moves to its own file (rules_lookup.c) with its functions when its collector lands,
+ * as antivirus, accounts, firewall and printers did. */
 #include "catalogue.h"
 
 #define RULE(id_, family_, sev, title_vi, title_en, why_vi, why_en, fix_vi, fix_en, ...)           \
@@ -14,132 +14,6 @@
         }
 
 static const struct policy_rule rules[] = {
-        /* printers and scanners */
-        RULE("CG-PRN-001", "printers", LOW, "Máy in, máy quét chưa ghi vị trí triển khai",
-             "Printer or scanner without a location",
-             "Sổ quản lý thiết bị phải ghi tên, chủng loại, vị trí triển khai và mục đích sử "
-             "dụng của máy in, máy quét.",
-             "The device register records each printer's and scanner's name, model, location "
-             "and purpose.",
-             "Ghi vị trí (quầy) và mục đích sử dụng cho máy in, máy quét trong phần cài đặt "
-             "hàng đợi in hoặc trong sổ quản lý thiết bị.",
-             "Set the location (counter) and purpose of the printer or scanner in its queue "
-             "or in the device register.",
-             &legal_device_register),
-        RULE("CG-PRN-002", "printers", MEDIUM, "Hàng đợi in ra tệp hoặc đích không xác định",
-             "Print queue printing to a file or an unknown destination",
-             "Hàng đợi in ra tệp có thể lưu lại bản sao giấy tờ của công dân ngoài sự kiểm "
-             "soát của cơ quan.",
-             "A queue that prints to a file can keep copies of citizens' papers out of the "
-             "office's control.",
-             "Xóa hàng đợi in ra tệp; chỉ giữ các máy in được phê duyệt.",
-             "Delete the queue that prints to a file; keep only approved printers.",
-             &legal_personal_data, &legal_security_level),
-        /* antivirus */
-        RULE("CG-AV-001", "antivirus", CRITICAL, "Chưa cài đặt phần mềm phòng, chống mã độc",
-             "No anti-malware software installed",
-             "Máy tính kết nối với hệ thống thông tin cấp độ 3 phải được cài đặt phần mềm "
-             "phòng, chống mã độc.",
-             "A PC of a level-3 information system must run anti-malware software.",
-             "Cài đặt phần mềm phòng, chống mã độc được cơ quan phê duyệt và kết nối với máy "
-             "chủ quản lý tập trung.",
-             "Install the office's approved anti-malware software and connect it to the "
-             "central console.",
-             &legal_antimalware, &legal_security_level),
-        RULE("CG-AV-002", "antivirus", HIGH, "Phần mềm phòng, chống mã độc không hoạt động",
-             "Anti-malware software not running",
-             "Phần mềm đã cài đặt nhưng không chạy thì không bảo vệ được máy tính.",
-             "Installed but not running, it protects nothing.",
-             "Khởi động lại dịch vụ của phần mềm và bật tự khởi động cùng hệ điều hành.",
-             "Start its service and enable it at boot.", &legal_antimalware),
-        RULE("CG-AV-003", "antivirus", HIGH, "Chưa bật chức năng bảo vệ thời gian thực",
-             "Real-time protection off",
-             "Không có bảo vệ thời gian thực, mã độc trên thiết bị lưu trữ hoặc tệp tải về chỉ "
-             "bị phát hiện khi quét định kỳ.",
-             "Without real-time protection, malware on a stick or in a download is found only "
-             "by the next scheduled scan.",
-             "Bật chức năng bảo vệ thời gian thực (quét khi truy cập) của phần mềm.",
-             "Turn on real-time (on-access) scanning.", &legal_antimalware),
-        RULE("CG-AV-004", "antivirus", HIGH, "Cơ sở dữ liệu mẫu nhận diện mã độc đã cũ",
-             "Malware signatures out of date",
-             "Mẫu nhận diện cũ hơn giới hạn của chính sách (mặc định 3 ngày) không nhận ra "
-             "được mã độc mới.",
-             "Signatures older than the policy's limit (3 days by default) miss new malware.",
-             "Kiểm tra kết nối cập nhật và cập nhật ngay cơ sở dữ liệu mẫu nhận diện.",
-             "Check the update channel and update the signatures now.", &legal_antimalware,
-             &legal_tcvn),
-        RULE("CG-AV-005", "antivirus", MEDIUM,
-             "Phần mềm phòng, chống mã độc chưa được quản lý "
-             "tập trung",
-             "Anti-malware not centrally managed",
-             "Hệ thống cấp độ 3 yêu cầu phần mềm phòng, chống mã độc được quản lý tập trung để "
-             "theo dõi và cập nhật thống nhất.",
-             "Level 3 asks for central management of anti-malware, to watch and update every "
-             "PC the same way.",
-             "Kết nối phần mềm với máy chủ quản lý tập trung của cơ quan hoặc của tỉnh.",
-             "Connect it to the office's or the province's management console.", &legal_antimalware,
-             &legal_security_level),
-        /* firewall */
-        RULE("CG-FW-001", "firewall", HIGH, "Tường lửa của máy tính chưa được bật",
-             "Host firewall not active",
-             "Không có tường lửa, mọi dịch vụ đang mở trên máy tính đều có thể bị truy cập từ "
-             "mạng.",
-             "Without a firewall every listening service is reachable from the network.",
-             "Bật tường lửa (nftables, ufw hoặc firewalld) và chặn kết nối vào theo mặc định.",
-             "Turn on the firewall (nftables, ufw or firewalld) with inbound denied by default.",
-             &legal_security_level, &legal_tcvn),
-        RULE("CG-FW-002", "firewall", MEDIUM, "Tường lửa không chặn kết nối vào theo mặc định",
-             "Firewall does not deny inbound by default",
-             "Chính sách mặc định cho phép kết nối vào làm lộ các dịch vụ không cần thiết.",
-             "An accepting inbound default exposes services nobody meant to offer.",
-             "Đặt chính sách mặc định cho kết nối vào là chặn (drop hoặc reject); chỉ mở các "
-             "dịch vụ được phép.",
-             "Set the inbound default to drop or reject; open only the allowed services.",
-             &legal_security_level, &legal_tcvn),
-        RULE("CG-FW-003", "firewall", MEDIUM, "Dịch vụ mạng đang mở chưa được phép",
-             "Listening service not allowed",
-             "Mỗi dịch vụ mở ra mạng là một điểm có thể bị tấn công; chỉ các dịch vụ được chính "
-             "sách cho phép mới được mở.",
-             "Every listening service is a way in; only those the policy allows may listen.",
-             "Tắt dịch vụ hoặc bổ sung vào danh sách dịch vụ được phép của chính sách.",
-             "Stop the service or add it to the policy's allowed services.", &legal_security_level,
-             &legal_tcvn),
-        /* accounts and sessions */
-        RULE("CG-ACC-001", "accounts", HIGH, "Tài khoản có quyền quản trị chưa được phép",
-             "Administrator account not allowed",
-             "Quyền quản trị chỉ được cấp cho tài khoản được cơ quan phân công quản trị máy tính.",
-             "Administrator rights belong only to the accounts assigned to administer the PC.",
-             "Thu hồi quyền quản trị hoặc bổ sung tài khoản vào danh sách quản trị của chính "
-             "sách.",
-             "Remove the rights or add the account to the policy's administrators.",
-             &legal_security_level, &legal_tcvn),
-        RULE("CG-ACC-002", "accounts", MEDIUM, "Tài khoản lâu ngày không sử dụng",
-             "Account inactive for too long",
-             "Tài khoản không sử dụng quá số ngày của chính sách (mặc định 45 ngày) phải được "
-             "vô hiệu hóa.",
-             "Accounts unused for longer than the policy's limit (45 days by default) must be "
-             "disabled.",
-             "Khóa hoặc xóa tài khoản và cập nhật sổ quản lý tài khoản.",
-             "Lock or delete the account and update the account register.", &legal_tcvn),
-        RULE("CG-ACC-003", "accounts", LOW, "Mật khẩu quá thời hạn thay đổi",
-             "Password older than allowed",
-             "Mật khẩu không được thay đổi định kỳ dễ bị lộ, lọt và lạm dụng.",
-             "A password never changed is more likely to have leaked.",
-             "Yêu cầu người dùng đổi mật khẩu.", "Have the user change the password.", &legal_tcvn),
-        RULE("CG-ACC-004", "accounts", CRITICAL, "Tài khoản không có mật khẩu",
-             "Account with an empty password",
-             "Tài khoản không có mật khẩu cho phép bất kỳ ai ngồi tại quầy đăng nhập.",
-             "An account without a password lets anyone at the counter log in.",
-             "Đặt mật khẩu cho tài khoản hoặc khóa tài khoản.",
-             "Set a password or lock the account.", &legal_security_level, &legal_tcvn),
-        RULE("CG-ACC-005", "accounts", MEDIUM, "Máy tính tự động đăng nhập",
-             "Automatic login enabled",
-             "Tự động đăng nhập làm mất khả năng xác định người sử dụng máy tính trong nhật ký "
-             "truy cập.",
-             "Automatic login makes the access log unable to say who used the PC.",
-             "Tắt chức năng tự động đăng nhập của trình quản lý đăng nhập.",
-             "Turn automatic login off in the display manager.", &legal_access_log,
-             &legal_security_level),
         /* lookup tools and patterns */
         RULE("CG-LKP-001", "lookup", CRITICAL,
              "Chương trình chưa được phê duyệt kết nối đến "

@@ -12,7 +12,9 @@ ids = [r["id"] for r in rules]
 assert len(ids) == len(set(ids)) and len(ids) >= 20, ids
 impl = {r["id"] for r in rules if r["implemented"]}
 for want in ["CG-USB-001", "CG-USB-002", "CG-USB-003", "CG-USB-004", "CG-USB-005",
-             "CG-USB-006", "CG-SYS-001", "CG-SYS-002"]:
+             "CG-USB-006", "CG-SYS-001", "CG-SYS-002", "CG-AV-001", "CG-AV-002", "CG-AV-003",
+             "CG-AV-004", "CG-AV-005", "CG-ACC-001", "CG-ACC-002", "CG-ACC-003", "CG-ACC-004",
+             "CG-ACC-005", "CG-FW-001", "CG-FW-002", "CG-FW-003", "CG-PRN-001", "CG-PRN-002"]:
     assert want in impl, want
 families = {r["family"] for r in rules}
 assert {"usb", "printers", "antivirus", "firewall", "accounts", "lookup"} <= families, families
@@ -32,7 +34,8 @@ PY
 "$AGENT" rules --lang en >"$TMP/rules.txt"
 grep -qE '^CG-USB-001 +high +usb +implemented +Unapproved USB storage device$' "$TMP/rules.txt" ||
 	fail "rules table: $(head -3 "$TMP/rules.txt")"
-grep -qE '^CG-AV-004 +high +antivirus +planned ' "$TMP/rules.txt" || fail "planned rule not marked"
+grep -qE '^CG-AV-004 +high +antivirus +implemented ' "$TMP/rules.txt" || fail "CG-AV-004 not implemented"
+grep -qE '^CG-LKP-001 +critical +lookup +planned ' "$TMP/rules.txt" || fail "planned rule not marked"
 "$AGENT" rules --lang vi | grep -qE '^CG-USB-001 +cao +usb +đang áp dụng +Thiết bị lưu trữ' ||
 	fail "rules in Vietnamese"
 
