@@ -8,9 +8,9 @@
 #include <string.h>
 
 #include "array.h"
+#include "collector_aside.h"
 #include "log.h"
 #include "model.h"
-#include "snapshot_aside.h"
 #include "timefmt.h"
 
 #define SNAPSHOT_MAX_COLLECTORS 32 /* bits of a collector_set */
@@ -19,9 +19,9 @@ struct part {
         struct snapshot *snapshot;
         const struct collector *collector;
         struct collector_ctx *ctx;
-        struct aside *aside; /* while it runs in a child */
-        struct report facts; /* what it found, merged at the end */
-        char *failure;       /* why its section is not complete, or NULL */
+        struct collector_aside *aside; /* while it runs in a child */
+        struct report facts;           /* what it found, merged at the end */
+        char *failure;                 /* why its section is not complete, or NULL */
         bool done;
 };
 
@@ -96,11 +96,14 @@ static void part_done(struct snapshot *s, struct part *p) {
         release(s);
 }
 
-static void on_aside_done(struct aside *a, struct report *r, const char *failure, void *userdata) {
+static void on_aside_done(struct collector_aside *a, struct report *r, const char *failure,
+                          void *userdata) {
         struct part *p = userdata;
 
-        aside_free(a);
+        collector_aside_free(a);
         p->aside = NULL;
+        collector_ctx_free(p->ctx);
+        p->ctx = NULL;
         if (failure) {
                 log_warn("%s: snapshot failed: %s", p->collector->name, failure);
                 (void)part_failed(p, failure);
@@ -114,8 +117,14 @@ static void on_aside_done(struct aside *a, struct report *r, const char *failure
 static int part_start(struct snapshot *s, struct part *p) {
         int e;
 
-        if (p->collector->timeout_ms)
-                return aside_start(s->loop, p->collector, on_aside_done, p, &p->aside);
+        if (p->collector->timeout_ms) {
+                /* a context with the loop: the child's pipe and deadline are on it */
+                e = collector_ctx_new(p->collector, s->loop, NULL, NULL, &p->ctx);
+                if (e == 0)
+                        e = collector_aside_start(p->ctx, p->collector->timeout_ms, on_aside_done,
+                                                  p, &p->aside);
+                return e;
+        }
         e = collector_ctx_new(p->collector, NULL, NULL, NULL, &p->ctx);
         if (e == 0)
                 e = p->collector->snapshot(p->ctx, &p->facts);
@@ -205,7 +214,8 @@ void snapshot_free(struct snapshot *s) {
         if (!s)
                 return;
         for (size_t i = 0; i < s->n_parts; i++) {
-                aside_free(s->parts[i].aside);
+                collector_aside_free(s->parts[i].aside);
+                collector_ctx_free(s->parts[i].ctx);
                 report_free(&s->parts[i].facts);
                 free(s->parts[i].failure);
         }

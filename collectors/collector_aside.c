@@ -1,4 +1,4 @@
-/* A collector's snapshot in a child process, for its events: see collector_aside.h. */
+/* A collector's snapshot in a child process: see collector_aside.h. */
 #include "collector_aside.h"
 
 #include <errno.h>
@@ -87,13 +87,10 @@ static void finish(struct collector_aside *a, const char *failure) {
         loop_source_free(a->deadline);
         a->io = a->deadline = NULL;
         report_init(&r);
-        if (!failure && a->len && model_parse(&report_desc, a->buf, a->len, &r, &err) < 0) {
+        /* what a failed child managed to send is given too: it may say what it could not read */
+        if (a->len && model_parse(&report_desc, a->buf, a->len, &r, &err) < 0 && !failure) {
                 snprintf(why, sizeof(why), "sent an invalid report: %s: %s", err.path, err.message);
                 failure = why;
-        }
-        if (failure) { /* facts of a failed run are not trusted */
-                report_free(&r);
-                report_init(&r);
         }
         a->done(a, &r, failure, a->userdata);
         report_free(&r);

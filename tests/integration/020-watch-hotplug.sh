@@ -37,7 +37,8 @@ steps, ev = [], []
 for l in open(sys.argv[1]):
     if l.startswith("# "):
         steps.append([])
-    else:
+    elif json.loads(l)["event"].startswith("device_"):
+        # (other collectors' events, a port or a process of the PC, are not this test's)
         steps[-1].append(json.loads(l))
         ev.append(steps[-1][-1])
 # each step: its event first; then only device_changed of the same device (a disk appearing)
