@@ -11,9 +11,12 @@ boot $((NOW - DAY)) ~ ~~ reboot 6.1.0 -
 login $((NOW - 600)) pts/3 ts/3 carol 192.0.2.10 192.0.2.10
 R
 
-in_root "$AGENT" -v watch >"$TMP/events" 2>"$TMP/err" &
+# the agent writes its own pid: in_root's processes may outlive the job's (it was left
+# running after the test)
+in_root /bin/sh -c 'echo $$ >"$0"; exec "$@"' "$TMP/agent.pid" "$AGENT" -v watch \
+	>"$TMP/events" 2>"$TMP/err" &
 pid=$!
-at_exit "kill $pid 2>/dev/null; wait $pid 2>/dev/null"
+at_exit "kill \$(cat '$TMP/agent.pid' 2>/dev/null) $pid 2>/dev/null; wait $pid 2>/dev/null"
 # wait_for N: until the agent has printed N lines (5 s at most)
 wait_for() {
 	local i

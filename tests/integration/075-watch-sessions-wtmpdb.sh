@@ -19,9 +19,12 @@ sql "INSERT INTO wtmp (Type,User,Login,TTY) VALUES (1,'reboot',?,'~')" $(((NOW -
 sql "INSERT INTO wtmp (Type,User,Login,TTY,RemoteHost) VALUES (3,'carol',?,'pts/3','192.0.2.10')" \
 	$(((NOW - 600) * us))
 
-in_root "$AGENT" -v watch >"$TMP/events" 2>"$TMP/err" &
+# the agent writes its own pid: in_root's processes may outlive the job's (it was left
+# running after the test)
+in_root /bin/sh -c 'echo $$ >"$0"; exec "$@"' "$TMP/agent.pid" "$AGENT" -v watch \
+	>"$TMP/events" 2>"$TMP/err" &
 pid=$!
-at_exit "kill $pid 2>/dev/null; wait $pid 2>/dev/null"
+at_exit "kill \$(cat '$TMP/agent.pid' 2>/dev/null) $pid 2>/dev/null; wait $pid 2>/dev/null"
 for ((i = 0; i < 200; i++)); do
 	grep -q "watching" "$TMP/err" && break
 	sleep 0.05
